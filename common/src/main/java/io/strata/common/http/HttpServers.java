@@ -1,0 +1,72 @@
+package io.strata.common.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP server setup every daemon uses: Javalin on Jetty with virtual threads, bound to the given
+ * address (127.0.0.1 unless configured), no compression (it would buffer our event streams), a request size
+ * limit, an access log, {@code /health} and Prometheus {@code /metrics}. Errors never leak a stack trace.
+ */
+public final class HttpServers {
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    private static final Logger ACCESS = LoggerFactory.getLogger("access");
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
+
+    private HttpServers() {}
+
+    public static Javalin create(String daemon, String host, int port, PrometheusMeterRegistry metrics,
+                                 Consumer<io.javalin.config.JavalinConfig> extra) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.useVirtualThreads = true;
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.disableCompression();
+            cfg.http.maxRequestSize = DEFAULT_MAX_REQUEST_BYTES;
+            cfg.jetty.defaultHost = host;
+            cfg.jetty.defaultPort = port;
+            // Event streams are kept alive by heartbeats; idle connections are closed after five minutes.
+            cfg.jetty.modifyServer(server -> {
+                for (var c : server.getConnectors()) {
+                    if (c instanceof ServerConnector sc) sc.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+                }
+            });
+            cfg.requestLogger.http((ctx, ms) -> {
+                Timer.builder("http_server_requests")
+                        .tag("method", ctx.method().name())
+                        .tag("status", Integer.toString(ctx.statusCode()))
+                        .register(metrics)
+                        .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+                if (ACCESS.isDebugEnabled()) {
+                    ACCESS.debug("method={} path={} status={} ms={} remote={}", ctx.method(), ctx.path(),
+                            ctx.statusCode(), String.format("%.1f", ms), ctx.ip());
+                }
+            });
+            if (extra != null) extra.accept(cfg);
+        });
+        app.get("/health", ctx -> ctx.status(200).result(""));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("msg=\"unhandled error\" daemon={} path={}", daemon, ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType("text/plain")
+                    .result("Internal error: " + e.getClass().getSimpleName() + "; see the " + daemon + " log");
+        });
+        return app;
+    }
+
+    /** Applies the connector idle timeout after start (modifyServer runs before connectors exist). */
+    public static Javalin start(Javalin app) {
+        app.start();
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof ServerConnector sc) sc.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+        }
+        return app;
+    }
+}
