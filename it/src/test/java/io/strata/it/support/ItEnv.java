@@ -1,0 +1,45 @@
+package io.strata.it.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Where the suite finds the launcher and the JVM, and where it writes logs. */
+public final class ItEnv {
+    /** Longest a daemon may take to come up (a cold JVM on a loaded CI box). */
+    public static final Duration STARTUP = Duration.ofSeconds(60);
+    /** Longest we wait for an event that should follow an action promptly. */
+    public static final Duration EVENT = Duration.ofSeconds(30);
+
+    private ItEnv() {}
+
+    /** node/target/dcos-node.jar, passed by the it pom as {@code strata.node.jar}. */
+    public static Path nodeJar() {
+        String prop = System.getProperty("strata.node.jar");
+        Path jar = prop != null ? Path.of(prop) : Path.of("../node/target/dcos-node.jar");
+        jar = jar.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("dcos-node jar not found at " + jar
+                    + "; build it first: mvn -B -o -q -pl common,master,agent,node install -DskipTests");
+        }
+        return jar;
+    }
+
+    /** The test JVM's own java binary (the build requires >= 21, so the daemons get the same). */
+    public static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** target/it-logs/&lt;test&gt;/ */
+    public static Path logDir(String test) {
+        Path base = Path.of(System.getProperty("strata.it.logs", "target/it-logs"));
+        Path dir = base.resolve(test).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
+    }
+}
