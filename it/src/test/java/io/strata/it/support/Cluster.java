@@ -262,12 +262,24 @@ public final class Cluster implements AutoCloseable {
                 });
     }
 
-    /** Index of the master whose /master/state answers 200 (Mesos redirects it to the leader elsewhere), or -1. */
+    /**
+     * Index of the leading master, or -1: the one whose /master/state answers 200 (Mesos redirects it to the
+     * leader on a standby) and, where /metrics/snapshot answers, whose {@code master/elected} is 1.
+     */
     public int leaderIndex() {
         for (int i = 0; i < masters.size(); i++) {
             if (!masters.get(i).isAlive() || masters.get(i).stoppedByTest()) continue;
             Http.Resp r = Http.tryGet(masterUri(i).resolve("master/state"));
-            if (r != null && r.status() == 200) return i;
+            if (r == null || r.status() != 200) continue;
+            Http.Resp m = Http.tryGet(masterUri(i).resolve("metrics/snapshot"));
+            if (m != null && m.status() == 200) {
+                try {
+                    if (m.json().path("master/elected").asDouble(1.0) != 1.0) continue;
+                } catch (AssertionError notJson) {
+                    // metrics not in Mesos' JSON form: /master/state alone decides
+                }
+            }
+            return i;
         }
         return -1;
     }

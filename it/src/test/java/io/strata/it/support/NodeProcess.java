@@ -48,7 +48,7 @@ public final class NodeProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(ItEnv.java());
         // small, fast-starting JVMs: several run at once on a small CI machine
-        cmd.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        cmd.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.add("-jar");
         cmd.add(ItEnv.nodeJar().toString());
         cmd.addAll(args);

@@ -111,6 +111,7 @@ public final class V1Scheduler implements AutoCloseable {
                 .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info));
         if (info.hasId()) call.setFrameworkId(info.getId());
         HttpRequest req = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(15)) // until the response headers; the stream itself may last
                 .header("Content-Type", encoding.mediaType)
                 .header("Accept", encoding.mediaType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(encode(call.build())))
