@@ -1,0 +1,97 @@
+package io.strata.agent.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strata.agent.cgroups.Cgroup;
+import io.strata.agent.containerizer.Container;
+import io.strata.agent.tasks.AgentTask;
+import io.strata.common.json.Json;
+import io.strata.common.json.ProtoJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+
+/** The {@code task.json} checkpoint: a task's launch, its container and its state, as one JSON document. */
+public final class TaskCheckpoints {
+    private TaskCheckpoints() {}
+
+    public static void write(Layout layout, AgentTask task) throws IOException {
+        AtomicFiles.write(layout.taskFile(task.key()), Json.write(toJson(task)));
+    }
+
+    public static ObjectNode toJson(AgentTask t) {
+        ObjectNode o = Json.object();
+        o.put("framework_id", t.frameworkId().getValue());
+        o.set("task", ProtoJson.tree(t.info()));
+        if (t.groupExecutor() != null) o.set("group_executor", ProtoJson.tree(t.groupExecutor()));
+        o.put("executor_id", t.executorId().getValue());
+        o.put("container_id", t.containerId());
+        if (t.groupContainerId() != null) o.put("group_container_id", t.groupContainerId());
+        o.put("sandbox", t.sandbox().toString());
+        o.put("executor_directory", t.executorDirectory().toString());
+        o.put("launched_at", t.launchedAt());
+        Container c = t.container();
+        if (c != null) {
+            ObjectNode co = o.putObject("container");
+            co.put("pid", c.pid());
+            if (c.startMillis() != null) co.put("start_millis", c.startMillis());
+            co.put("meta_dir", c.metaDir().toString());
+            if (c.cgroup() != null) {
+                ObjectNode cg = co.putObject("cgroup");
+                cg.put("version", c.cgroup().version());
+                ArrayNode dirs = cg.putArray("dirs");
+                c.cgroup().dirs().forEach(d -> dirs.add(d.toString()));
+                if (c.cgroup().memoryDir() != null) cg.put("memory_dir", c.cgroup().memoryDir().toString());
+            }
+        }
+        if (t.state() != null) o.put("state", t.state().name());
+        ArrayNode statuses = o.putArray("statuses");
+        for (TaskStatus s : t.statuses()) statuses.add(ProtoJson.tree(s));
+        o.put("kill_requested", t.killRequested());
+        o.put("killed_by_health_check", t.killedByHealthCheck());
+        return o;
+    }
+
+    /** Reads a task checkpoint; IllegalArgumentException when it is not one. */
+    public static AgentTask fromJson(JsonNode o) {
+        if (!o.hasNonNull("task") || !o.hasNonNull("framework_id")) throw new IllegalArgumentException("not a task checkpoint");
+        TaskInfo info = ProtoJson.parse(o.get("task"), TaskInfo.newBuilder()).build();
+        ExecutorInfo group = o.hasNonNull("group_executor") ? ProtoJson.parse(o.get("group_executor"), ExecutorInfo.newBuilder()).build() : null;
+        Path sandbox = Path.of(o.get("sandbox").asText());
+        AgentTask t = new AgentTask(
+                FrameworkID.newBuilder().setValue(o.get("framework_id").asText()).build(),
+                info, group,
+                ExecutorID.newBuilder().setValue(o.get("executor_id").asText()).build(),
+                o.get("container_id").asText(),
+                o.hasNonNull("group_container_id") ? o.get("group_container_id").asText() : null,
+                sandbox,
+                o.hasNonNull("executor_directory") ? Path.of(o.get("executor_directory").asText()) : sandbox,
+                o.path("launched_at").asDouble());
+        JsonNode co = o.get("container");
+        if (co != null && co.isObject()) {
+            Cgroup cgroup = null;
+            JsonNode cg = co.get("cgroup");
+            if (cg != null && cg.isObject()) {
+                List<Path> dirs = new ArrayList<>();
+                cg.path("dirs").forEach(d -> dirs.add(Path.of(d.asText())));
+                cgroup = new Cgroup(cg.path("version").asInt(), dirs, cg.hasNonNull("memory_dir") ? Path.of(cg.get("memory_dir").asText()) : null);
+            }
+            t.container(new Container(t.containerId(), co.get("pid").asLong(),
+                    co.hasNonNull("start_millis") ? co.get("start_millis").asLong() : null,
+                    sandbox, Path.of(co.get("meta_dir").asText()), cgroup));
+        }
+        List<TaskStatus> statuses = new ArrayList<>();
+        for (JsonNode s : o.path("statuses")) statuses.add(ProtoJson.parse(s, TaskStatus.newBuilder()).build());
+        t.restore(o.hasNonNull("state") ? TaskState.valueOf(o.get("state").asText()) : null, statuses);
+        t.restoreKill(o.path("kill_requested").asBoolean(), o.path("killed_by_health_check").asBoolean());
+        return t;
+    }
+}

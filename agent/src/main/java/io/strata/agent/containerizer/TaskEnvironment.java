@@ -1,0 +1,80 @@
+package io.strata.agent.containerizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.Environment;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.Value;
+
+/**
+ * The environment a task's command runs with. Later layers win: a minimal base inherited from the agent
+ * (PATH, HOME, locale), then {@code HOST} and the {@code PORT*} variables from the task's port resources, then the
+ * framework's own {@code CommandInfo.environment} (Marathon sets PORT0, MARATHON_APP_ID, ... there), then the
+ * variables that only the agent can know ({@code MESOS_*}).
+ */
+public final class TaskEnvironment {
+    /** Inherited from the agent when set; everything else of the agent's environment stays with the agent. */
+    static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "TMPDIR");
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Port variables stop here; a task holding a huge range does not need one variable per port. */
+    static final int MAX_PORT_VARIABLES = 1000;
+
+    /** What the agent knows about where the task runs. */
+    public record Context(String frameworkId, String executorId, String agentId, Path sandbox, String agentEndpoint, String host) {}
+
+    private TaskEnvironment() {}
+
+    public static Map<String, String> build(TaskInfo task, CommandInfo command, Context ctx, Map<String, String> agentEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : INHERITED) {
+            String v = agentEnv.get(name);
+            if (v != null) env.put(name, v);
+        }
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+
+        env.put("HOST", ctx.host());
+        List<Long> ports = ports(task.getResourcesList());
+        for (int i = 0; i < ports.size(); i++) env.put("PORT" + i, Long.toString(ports.get(i)));
+        if (!ports.isEmpty()) {
+            env.put("PORT", Long.toString(ports.get(0)));
+            env.put("PORTS", String.join(",", ports.stream().map(String::valueOf).toList()));
+        }
+
+        if (command != null && command.hasEnvironment()) {
+            for (Environment.Variable v : command.getEnvironment().getVariablesList()) {
+                if (v.hasType() && v.getType() != Environment.Variable.Type.VALUE) continue; // secrets are not supported
+                if (v.getName().isEmpty() || v.getName().indexOf('=') >= 0 || v.getName().indexOf('\0') >= 0) continue;
+                env.put(v.getName(), v.getValue());
+            }
+        }
+
+        env.put("MESOS_TASK_ID", task.getTaskId().getValue());
+        env.put("MESOS_FRAMEWORK_ID", ctx.frameworkId());
+        env.put("MESOS_EXECUTOR_ID", ctx.executorId());
+        if (ctx.agentId() != null) {
+            env.put("MESOS_AGENT_ID", ctx.agentId());
+            env.put("MESOS_SLAVE_ID", ctx.agentId());
+        }
+        env.put("MESOS_SANDBOX", ctx.sandbox().toString());
+        env.put("MESOS_DIRECTORY", ctx.sandbox().toString());
+        env.put("MESOS_AGENT_ENDPOINT", ctx.agentEndpoint());
+        return env;
+    }
+
+    /** The task's ports in the order its resources list them. */
+    public static List<Long> ports(List<Resource> resources) {
+        List<Long> out = new ArrayList<>();
+        for (Resource r : resources) {
+            if (!r.getName().equals("ports") || !r.hasRanges()) continue;
+            for (Value.Range range : r.getRanges().getRangeList()) {
+                for (long p = range.getBegin(); p <= range.getEnd() && out.size() < MAX_PORT_VARIABLES; p++) out.add(p);
+            }
+        }
+        return out;
+    }
+}
