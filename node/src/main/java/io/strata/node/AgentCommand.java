@@ -21,7 +21,7 @@ public final class AgentCommand implements Callable<Integer> {
             description = "The master: zk://127.0.0.1:2181/strata (follows the leader) or host:port of one master.")
     String master;
 
-    @Option(names = "--port", defaultValue = "5051", description = "HTTP port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5051", description = "HTTP port. Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Option(names = {"--ip", "--host"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",

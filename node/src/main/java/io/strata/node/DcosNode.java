@@ -21,7 +21,17 @@ public final class DcosNode implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) {
+            // an Error (a missing class, out of memory) skips picocli's handler; daemons' threads would keep the
+            // JVM alive with nothing started, so report and exit
+            System.err.println("dcos-node: " + UserError.describe(t));
+            t.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** The configured command line (also used by the tests). */

@@ -47,13 +47,13 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Private agents (one public agent is always added). Default: ${DEFAULT-VALUE}.")
     int agents;
 
-    @Option(names = "--zk-port", defaultValue = "2181", description = "Embedded ZooKeeper's port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--zk-port", paramLabel = "PORT", defaultValue = "2181", description = "Embedded ZooKeeper's port. Default: ${DEFAULT-VALUE}.")
     int zkPort;
 
-    @Option(names = "--master-port", defaultValue = "5050", description = "The master's port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--master-port", paramLabel = "PORT", defaultValue = "5050", description = "The master's port. Default: ${DEFAULT-VALUE}.")
     int masterPort;
 
-    @Option(names = "--agent-port", defaultValue = "5051",
+    @Option(names = "--agent-port", paramLabel = "PORT", defaultValue = "5051",
             description = "The first agent's port; the others take the next ones. Default: ${DEFAULT-VALUE}.")
     int agentPort;
 

@@ -18,6 +18,7 @@ public final class LogOptions {
     /** Applies the flag (validating it) before anything logs. */
     public void apply() {
         Logging.setLevel(parsed());
+        Logging.quietKnownNoise();
     }
 
     /** Whether the effective level shows debug lines (then failures print their stack traces too). */

@@ -33,6 +33,11 @@ public final class Logging {
         };
     }
 
+    /** Silences warnings that say nothing to a Strata operator (embedded ZooKeeper's connection-limit notice). */
+    public static void quietKnownNoise() {
+        if (context() != null) context().getLogger("org.apache.zookeeper.server.ServerCnxnFactory").setLevel(Level.ERROR);
+    }
+
     /** Sets the root level; null keeps the one logback.xml chose (STRATA_LOG_LEVEL or INFO). */
     public static void setLevel(Level level) {
         if (level != null && context() != null) root().setLevel(level);

@@ -20,7 +20,7 @@ public final class MasterCommand implements Callable<Integer> {
                     + "(several hosts: zk://h1:2181,h2:2181/strata).")
     String zk;
 
-    @Option(names = "--port", defaultValue = "5050", description = "HTTP port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5050", description = "HTTP port. Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Option(names = {"--ip", "--host"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "zookeeper", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run a standalone single ZooKeeper server (for tests and small clusters).")
 public final class ZooKeeperCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "2181", description = "Client port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "2181", description = "Client port. Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Option(names = {"--host", "--ip"}, defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
