@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Sourced by bin/test: the system packages the test suite uses, installed with apt-get when running as root.
+#
+#   strata_install_test_dependencies  installs what is missing (required ones fail the run, optional ones warn)
+#   strata_start_dockerd              starts the Docker daemon in the background when it is installed but not running
+
+# command -> Debian package. Required: the build and the tests of what exists today cannot run without them.
+STRATA_REQUIRED_TOOLS=(mvn:maven curl:curl pgrep:procps ip:iproute2)
+# Optional today (tests of later pieces use them; they skip or fail on their own when missing).
+STRATA_OPTIONAL_TOOLS=(haproxy:haproxy dig:dnsutils docker:docker.io chromium:chromium chromedriver:chromium-driver)
+
+strata_missing_packages() {
+  local entry
+  for entry in "$@"; do
+    # /usr/sbin is not on every user's PATH (haproxy lives there)
+    command -v "${entry%%:*}" >/dev/null 2>&1 || [[ -x "/usr/sbin/${entry%%:*}" ]] || echo "${entry#*:}"
+  done
+}
+
+strata_apt_updated=0
+strata_apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if (( strata_apt_updated == 0 )); then
+    apt-get update -qq || return 1
+    strata_apt_updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@"
+}
+
+strata_install_test_dependencies() {
+  local required optional pkg
+  mapfile -t required < <(strata_missing_packages "${STRATA_REQUIRED_TOOLS[@]}")
+  mapfile -t optional < <(strata_missing_packages "${STRATA_OPTIONAL_TOOLS[@]}")
+  (( ${#required[@]} + ${#optional[@]} == 0 )) && return 0
+
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    if (( ${#required[@]} > 0 )); then
+      echo "bin/test needs: ${required[*]}. Install them with: sudo apt-get install -y ${required[*]} ${optional[*]}" >&2
+      exit 1
+    fi
+    echo "warning: not installed: ${optional[*]} (some later tests need them): sudo apt-get install -y ${optional[*]}" >&2
+    return 0
+  fi
+
+  echo "Installing ${required[*]} ${optional[*]} with apt-get…"
+  # everything at once is fastest; if that fails (a package unavailable on this release), one at a time
+  if ! strata_apt_install "${required[@]}" "${optional[@]}" >/dev/null; then
+    for pkg in "${required[@]}"; do
+      strata_apt_install "$pkg" >/dev/null || { echo "bin/test: could not install $pkg" >&2; exit 1; }
+    done
+    for pkg in "${optional[@]}"; do
+      strata_apt_install "$pkg" >/dev/null || echo "warning: could not install $pkg; tests that need it will not run" >&2
+    done
+  fi
+}
+
+strata_start_dockerd() {
+  command -v docker >/dev/null 2>&1 || return 0
+  docker info >/dev/null 2>&1 && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v dockerd >/dev/null 2>&1; then
+    echo "warning: the Docker daemon is not running; Docker tests will not run" >&2
+    return 0
+  fi
+  echo "Starting dockerd in the background (log: /tmp/strata-dockerd.log)…"
+  nohup setsid dockerd >/tmp/strata-dockerd.log 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 30); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "warning: dockerd did not come up (see /tmp/strata-dockerd.log); Docker tests will not run" >&2
+  return 0
+}
