@@ -58,6 +58,7 @@ class LocalClusterIT {
         if (work != null) {
             List<Procs.Proc> left = Procs.killAllUnder(work, Duration.ofSeconds(20));
             if (!left.isEmpty()) System.out.println("[it] LocalClusterIT killed leftovers: " + left);
+            ItEnv.keepWorkDirLogs(work, ItEnv.logDir("LocalClusterIT"));
             try (var walk = Files.walk(work)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {

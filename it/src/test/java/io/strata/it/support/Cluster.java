@@ -359,6 +359,7 @@ public final class Cluster implements AutoCloseable {
             System.out.println("[it] " + name + ": killed " + leftovers.size() + " leftover processes: "
                     + leftovers.stream().map(p -> p.pid() + " " + abbreviate(p.cmdline())).toList());
         }
+        ItEnv.keepWorkDirLogs(root, logDir);
         deleteTree(root);
     }
 

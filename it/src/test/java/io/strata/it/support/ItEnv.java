@@ -42,4 +42,30 @@ public final class ItEnv {
         }
         return dir;
     }
+
+    /**
+     * Copies what daemons and tasks wrote inside a work dir (*.log files, sandbox stdout/stderr) to
+     * {@code dest}/workdir/..., before the temp work dir is deleted, so a CI failure can still be read.
+     */
+    public static void keepWorkDirLogs(Path workRoot, Path dest) {
+        if (workRoot == null || !Files.isDirectory(workRoot)) return;
+        Path out = dest.resolve("workdir");
+        try (var walk = Files.walk(workRoot)) {
+            walk.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".log") || n.equals("stdout") || n.equals("stderr");
+            }).forEach(p -> {
+                try {
+                    if (Files.size(p) > 20L * 1024 * 1024) return;
+                    Path target = out.resolve(workRoot.relativize(p).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // a file that vanished or cannot be read
+                }
+            });
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // best effort
+        }
+    }
 }
