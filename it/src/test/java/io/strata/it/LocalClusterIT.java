@@ -50,6 +50,7 @@ class LocalClusterIT {
     @BeforeAll
     static void prepare() throws IOException {
         work = Files.createTempDirectory("strata-it-local-").toRealPath();
+        DumpLogsOnFailure.alsoDump(LocalClusterIT.class, work.resolve("logs").resolve("local.log"));
     }
 
     @AfterAll

@@ -16,6 +16,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 public final class DumpLogsOnFailure implements TestWatcher, LifecycleMethodExecutionExceptionHandler {
     private static final int LINES = 80;
+    private static final java.util.Map<String, List<Path>> EXTRA = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Also dump this file (a log a daemon writes inside its own work dir) when a test of that class fails. */
+    public static void alsoDump(Class<?> testClass, Path log) {
+        EXTRA.computeIfAbsent(testClass.getSimpleName(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(log);
+    }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
@@ -46,8 +52,10 @@ public final class DumpLogsOnFailure implements TestWatcher, LifecycleMethodExec
         } catch (IOException e) {
             logs = List.of();
         }
+        logs = new java.util.ArrayList<>(logs);
+        logs.addAll(EXTRA.getOrDefault(test, List.of()));
         for (Path log : logs) {
-            out.append("---------- tail of ").append(log.getFileName()).append('\n');
+            out.append("---------- tail of ").append(log.startsWith(dir) ? log.getFileName() : log).append('\n');
             out.append(NodeProcess.tail(log, LINES)).append('\n');
         }
         System.out.println(out);
