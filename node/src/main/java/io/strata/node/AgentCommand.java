@@ -45,7 +45,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--attributes", paramLabel = "SPEC", description = "Mesos attributes, e.g. \"rack:a;zone:1\".")
     String attributes;
 
-    @Option(names = "--public", negatable = true, arity = "0..1", fallbackValue = "true",
+    @Option(names = "--public", negatable = true, arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             description = "A public agent: its resources are reserved for role slave_public (as DC/OS public agents).")
     boolean isPublic;
 
@@ -61,7 +61,7 @@ public final class AgentCommand implements Callable<Integer> {
     boolean noCgroups;
 
     @Option(names = {"--kill-tasks-on-shutdown", "--kill_tasks_on_shutdown"}, negatable = true, arity = "0..1",
-            fallbackValue = "true",
+            fallbackValue = "true", paramLabel = "true|false",
             description = "Kill every task when the agent is stopped. Default: off; tasks keep running and the agent "
                     + "re-attaches to them when it is back.")
     boolean killTasksOnShutdown;

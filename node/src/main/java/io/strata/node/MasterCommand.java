@@ -36,7 +36,7 @@ public final class MasterCommand implements Callable<Integer> {
             description = "Local scratch directory. Default: ${DEFAULT-VALUE}.")
     Path workDir;
 
-    @Option(names = "--cluster", defaultValue = "strata", description = "Cluster name shown in /master/state. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cluster", paramLabel = "NAME", defaultValue = "strata", description = "Cluster name shown in /master/state. Default: ${DEFAULT-VALUE}.")
     String cluster;
 
     @Option(names = {"--agent-ping-timeout", "--agent_ping_timeout", "--slave_ping_timeout"}, defaultValue = "15secs",
