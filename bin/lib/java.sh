@@ -35,7 +35,7 @@ strata_find_java() {
     best="$JAVA_HOME"
   else
     # the newest JDK under /usr/lib/jvm, then whatever javac is on PATH
-    local candidates=(/usr/lib/jvm/*)
+    local candidates=("${STRATA_JVM_DIR:-/usr/lib/jvm}"/*)
     if command -v javac >/dev/null 2>&1; then
       candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
     fi
