@@ -24,6 +24,7 @@ import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.HealthCheck;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.Task;
 import org.apache.mesos.v1.Protos.TaskGroupInfo;
@@ -228,6 +229,96 @@ class AgentIntegrationTest {
         // the default executor's rule: a failed task takes its group down
         master.ack(FW, master.await("g-ok", TaskState.TASK_KILLING, WAIT));
         master.await("g-ok", TaskState.TASK_KILLED, WAIT);
+    }
+
+    @Test
+    void killsATaskWhoseHealthCheckKeepsFailing() {
+        TaskInfo t = task("sick", "exec sleep 300", 32, 0).toBuilder()
+                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
+                        .setCommand(CommandInfo.newBuilder().setValue("test -f healthy"))
+                        .setDelaySeconds(0).setIntervalSeconds(0.1).setTimeoutSeconds(5)
+                        .setGracePeriodSeconds(0).setConsecutiveFailures(2))
+                .build();
+        master.send(AgentMessage.launch(FRAMEWORK, t));
+        ackUntilRunning("sick");
+        TaskStatus first = master.awaitUpdate(s -> s.getTaskId().getValue().equals("sick") && s.hasHealthy(), WAIT);
+        assertThat(first.getState()).isEqualTo(TaskState.TASK_RUNNING);
+        assertThat(first.getHealthy()).isFalse();
+        assertThat(first.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+        master.ack(FW, first);
+        TaskStatus second = master.awaitUpdate(s -> s.getTaskId().getValue().equals("sick") && s.hasHealthy()
+                && !s.getUuid().equals(first.getUuid()), WAIT);
+        master.ack(FW, second);
+        master.ack(FW, master.await("sick", TaskState.TASK_KILLING, WAIT));
+        TaskStatus killed = master.await("sick", TaskState.TASK_KILLED, WAIT);
+        assertThat(killed.getHealthy()).isFalse();
+    }
+
+    @Test
+    void reportsHealthyOnceTheCheckPasses() {
+        TaskInfo t = task("well", "touch healthy; exec sleep 300", 32, 0).toBuilder()
+                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
+                        .setCommand(CommandInfo.newBuilder().setValue("test -f healthy"))
+                        .setDelaySeconds(0).setIntervalSeconds(0.1).setGracePeriodSeconds(30))
+                .build();
+        master.send(AgentMessage.launch(FRAMEWORK, t));
+        ackUntilRunning("well");
+        TaskStatus healthy = master.awaitUpdate(s -> s.getTaskId().getValue().equals("well") && s.hasHealthy(), WAIT);
+        assertThat(healthy.getHealthy()).isTrue();
+        assertThat(healthy.getState()).isEqualTo(TaskState.TASK_RUNNING);
+        master.ack(FW, healthy);
+    }
+
+    @Test
+    void aTaskOverItsMemoryLimitFailsWithAMemoryLimitation() {
+        Assumptions.assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup/memory")) || Files.isWritable(Path.of("/sys/fs/cgroup/cgroup.procs")),
+                "memory cgroups are not writable here");
+        // tail keeps the last line, here the whole newline-free input, in memory: far over 32 MB
+        master.send(AgentMessage.launch(FRAMEWORK, task("hog", "head -c 200000000 /dev/zero | tail -n 1 > /dev/null", 32, 0)));
+        ackUntilRunning("hog");
+        TaskStatus failed = master.await("hog", TaskState.TASK_FAILED, WAIT);
+        assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+        assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+        assertThat(failed.getMessage()).startsWith("Memory limit exceeded");
+    }
+
+    @Test
+    void resubscribesWhenTheStreamBreaksAndResendsWhatIsUnacknowledged() {
+        master.send(AgentMessage.ping());
+        await().atMost(WAIT).until(() -> master.pongs() == 1);
+        master.send(AgentMessage.launch(FRAMEWORK, task("steady", "exec sleep 300", 32, 0)));
+        TaskStatus starting = master.await("steady", TaskState.TASK_STARTING, WAIT);
+
+        master.dropStream();
+        await().atMost(WAIT).until(() -> master.subscriptions().size() == 2);
+        AgentMessage resub = master.subscriptions().get(1);
+        assertThat(resub.agentInfo().getId().getValue()).isEqualTo(agent.agentId());
+        Task steady = resub.tasks().get(0);
+        assertThat(steady.getState()).isEqualTo(TaskState.TASK_RUNNING);
+        assertThat(steady.getStatusUpdateState()).as("the update in flight").isEqualTo(TaskState.TASK_STARTING);
+        await().atMost(WAIT).until(() -> master.updates("steady").size() >= 2);
+        assertThat(master.updates("steady").get(1).getUuid()).as("STARTING again, same uuid").isEqualTo(starting.getUuid());
+        master.ack(FW, starting);
+        master.ack(FW, master.await("steady", TaskState.TASK_RUNNING, WAIT));
+    }
+
+    @Test
+    void aRefusedAgentRetriesAndGracefulShutdownCanKillTasks() throws Exception {
+        master.send(AgentMessage.launch(FRAMEWORK, task("doomed", "exec sleep 300", 32, 0)));
+        long pid = ackUntilRunning("doomed").getContainerStatus().getExecutorPid();
+        awaitAcknowledged("doomed");
+        agent.close();
+        master.refuseWith("Agent is not allowed");
+        agent = AgentServer.start(new AgentConfig(master.hostPort(), "127.0.0.1", 0, "127.0.0.1", workDir,
+                "cpus:2;mem:1024;disk:1024;ports:[31000-31100]", null, false, true, cgroupsRoot, 100));
+        await().atMost(WAIT).until(() -> master.subscriptions().size() == 3 && agent.registered());
+        agent.close();
+        agent = null;
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("killed on shutdown").isFalse();
+        master.await("doomed", TaskState.TASK_KILLING, WAIT);
+        // TASK_KILLED waits for TASK_KILLING's acknowledgement: it stays checkpointed for the next start
+        Path updates = workDir.resolve("meta/frameworks").resolve(FW.getValue()).resolve("tasks/doomed/updates.json");
+        assertThat(Files.readString(updates)).contains("TASK_KILLING", "TASK_KILLED");
     }
 
     // ------------------------------------------------------------------ helpers

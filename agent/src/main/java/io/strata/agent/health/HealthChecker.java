@@ -89,7 +89,8 @@ public final class HealthChecker implements AutoCloseable {
         ScheduledFuture<?> n = next;
         if (n != null) n.cancel(false);
         Thread t = running;
-        if (t != null) t.interrupt();
+        // a check that decides to kill its task closes its own checker: do not interrupt ourselves
+        if (t != null && t != Thread.currentThread()) t.interrupt();
         probe.close();
     }
 }
