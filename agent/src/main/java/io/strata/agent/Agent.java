@@ -815,9 +815,10 @@ public final class Agent implements AgentStream.Handler {
         virtualThreads.shutdown();
     }
 
+    /** Tasks that have not reached a terminal state yet (their exit may be being recorded right now). */
     synchronized int liveTaskCount() {
         int n = 0;
-        for (AgentTask t : tasks.values()) if (!t.exited() && !t.isTerminal()) n++;
+        for (AgentTask t : tasks.values()) if (!t.isTerminal()) n++;
         return n;
     }
 

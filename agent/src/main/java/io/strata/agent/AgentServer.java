@@ -13,6 +13,7 @@ import io.strata.agent.resources.Attributes;
 import io.strata.common.detector.MasterDetector;
 import io.strata.common.http.HttpServers;
 import io.strata.common.metrics.Metrics;
+import io.strata.common.zk.ZkUri;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,15 +34,13 @@ public final class AgentServer implements AutoCloseable {
     private final Javalin http;
     private final Agent agent;
     private final AgentStream stream;
-    private final MasterDetector detector;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AgentServer(AgentConfig config, Javalin http, Agent agent, AgentStream stream, MasterDetector detector) {
+    private AgentServer(AgentConfig config, Javalin http, Agent agent, AgentStream stream) {
         this.config = config;
         this.http = http;
         this.agent = agent;
         this.stream = stream;
-        this.detector = detector;
     }
 
     /**
@@ -64,7 +63,9 @@ public final class AgentServer implements AutoCloseable {
         LOG.info("msg=\"cgroups\" layout=\"{}\"", cgroups.describe());
         ProcessContainerizer containerizer = new ProcessContainerizer(cgroups);
 
-        MasterDetector detector = MasterDetector.of(config.master());
+        // a ZooKeeper detector connects (and may wait for ZooKeeper) in the stream's thread; syntax is checked now
+        if (config.master().startsWith("zk://")) ZkUri.parse(config.master());
+        else MasterDetector.of(config.master());
         Javalin http = null;
         Agent agent = null;
         AgentStream stream = null;
@@ -93,18 +94,17 @@ public final class AgentServer implements AutoCloseable {
             agent = new Agent(config, info, containerizer, new AgentMetrics(registry));
             holder[0] = agent;
             agent.recover();
-            stream = new AgentStream(detector, agent);
+            stream = new AgentStream(() -> MasterDetector.of(config.master()), agent);
             agent.outbound(stream::send);
             agent.startTimers();
             stream.start();
             LOG.info("msg=\"agent started\" port={} work_dir={} master={} agent_id={} resources=\"{}\"", port,
                     config.workDir(), config.master(), agent.agentId(), AgentResources.effectiveSpec(config.resources(), config.isPublic(), machine));
-            return new AgentServer(config, http, agent, stream, detector);
+            return new AgentServer(config, http, agent, stream);
         } catch (Exception | Error e) {
             if (stream != null) stream.close();
             if (agent != null) agent.shutdown(false, null);
             if (http != null) http.stop();
-            detector.close();
             throw e;
         }
     }
@@ -161,11 +161,7 @@ public final class AgentServer implements AutoCloseable {
             agent.shutdown(config.killTasksOnShutdown(), stream);
         } finally {
             stream.close();
-            try {
-                http.stop();
-            } finally {
-                detector.close();
-            }
+            http.stop();
         }
     }
 }

@@ -303,6 +303,16 @@ class AgentIntegrationTest {
     }
 
     @Test
+    void aCallRefusedWith403MakesTheAgentSubscribeAgain() {
+        master.forgetStreamId();
+        master.send(AgentMessage.launch(FRAMEWORK, task("after-403", "exec sleep 300", 32, 0)));
+        await().atMost(WAIT).until(() -> master.subscriptions().size() == 2);
+        TaskStatus starting = master.await("after-403", TaskState.TASK_STARTING, WAIT);
+        master.ack(FW, starting);
+        master.ack(FW, master.await("after-403", TaskState.TASK_RUNNING, WAIT));
+    }
+
+    @Test
     void aRefusedAgentRetriesAndGracefulShutdownCanKillTasks() throws Exception {
         master.send(AgentMessage.launch(FRAMEWORK, task("doomed", "exec sleep 300", 32, 0)));
         long pid = ackUntilRunning("doomed").getContainerStatus().getExecutorPid();

@@ -50,7 +50,8 @@ public final class AgentStream implements AutoCloseable {
 
     private record Outgoing(AgentMessage message, long epoch) {}
 
-    private final MasterDetector detector;
+    private final java.util.concurrent.Callable<MasterDetector> detectorFactory;
+    private volatile MasterDetector detector;
     private final Handler handler;
     private final HttpClient client;
     private final LinkedBlockingQueue<Outgoing> outbox = new LinkedBlockingQueue<>();
@@ -71,8 +72,12 @@ public final class AgentStream implements AutoCloseable {
     private Thread senderThread;
     private Thread watchdogThread;
 
-    public AgentStream(MasterDetector detector, Handler handler) {
-        this.detector = detector;
+    /**
+     * @param detectorFactory makes the detector; called (again) from the connection loop until it succeeds, so
+     *                        an agent starts even while ZooKeeper is not reachable yet
+     */
+    public AgentStream(java.util.concurrent.Callable<MasterDetector> detectorFactory, Handler handler) {
+        this.detectorFactory = detectorFactory;
         this.handler = handler;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -139,8 +144,14 @@ public final class AgentStream implements AutoCloseable {
         while (running) {
             Optional<String> found;
             try {
+                if (detector == null) detector = detectorFactory.call();
                 found = detector.leader();
-            } catch (RuntimeException e) {
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) return;
+                lastError = "cannot find the leading master: " + e.getMessage();
+                LOG.warn("msg=\"cannot find the leading master\" error=\"{}\"", e.toString());
                 found = Optional.empty();
             }
             if (found.isEmpty()) {
@@ -313,7 +324,7 @@ public final class AgentStream implements AutoCloseable {
         while (running) {
             if (!pause(1000)) return;
             String current = leader;
-            if (current == null || body == null) continue;
+            if (current == null || body == null || detector == null) continue;
             Optional<String> now;
             try {
                 now = detector.leader();
@@ -359,5 +370,7 @@ public final class AgentStream implements AutoCloseable {
             }
         }
         client.close();
+        MasterDetector d = detector;
+        if (d != null) d.close();
     }
 }

@@ -39,7 +39,7 @@ public final class FakeMaster implements AutoCloseable {
     private volatile String refuseWith;
 
     private static final class Stream {
-        final String id = UUID.randomUUID().toString();
+        volatile String id = UUID.randomUUID().toString();
         final OutputStream out;
         final CountDownLatch closed = new CountDownLatch(1);
 
@@ -137,6 +137,12 @@ public final class FakeMaster implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("stream broken", e);
         }
+    }
+
+    /** Keeps the stream open but answers the agent's calls with 403, as a master that lost track of it. */
+    public void forgetStreamId() {
+        Stream s = current;
+        if (s != null) s.id = UUID.randomUUID().toString();
     }
 
     /** Ends the current stream (the agent should subscribe again). */
