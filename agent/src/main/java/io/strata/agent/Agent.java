@@ -238,16 +238,20 @@ public final class Agent implements AgentStream.Handler {
                     "The agent is not registered yet");
             return;
         }
+        for (TaskInfo t : group) {
+            // the same launch again (a master retrying): the task's own updates already answer it, and a refusal
+            // would land in the existing task's update stream
+            if (tasks.containsKey(TaskKey.of(fwId, t.getTaskId()))) {
+                LOG.warn("msg=\"ignoring launch of a task this agent already has\" framework={} task={}", fwId.getValue(),
+                        t.getTaskId().getValue());
+                return;
+            }
+        }
         // a group is all or nothing: one invalid task refuses all of them
         List<TaskValidation.Rejection> rejections = new ArrayList<>();
-        List<Resource> inUse = resourcesInUse();
-        List<Resource> groupUse = new ArrayList<>(inUse);
+        List<Resource> groupUse = new ArrayList<>(resourcesInUse());
         for (TaskInfo t : group) {
             TaskValidation.Rejection r = TaskValidation.validate(framework, groupExecutor, t)
-                    .or(() -> tasks.containsKey(TaskKey.of(fwId, t.getTaskId()))
-                            ? java.util.Optional.of(new TaskValidation.Rejection(TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
-                                    "A task with this id is already running on this agent"))
-                            : java.util.Optional.empty())
                     .or(() -> TaskValidation.fits(baseInfo.getResourcesList(), groupUse, t))
                     .orElse(null);
             rejections.add(r);

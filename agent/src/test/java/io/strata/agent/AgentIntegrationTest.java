@@ -274,7 +274,10 @@ class AgentIntegrationTest {
         Assumptions.assumeTrue(Files.isWritable(Path.of("/sys/fs/cgroup/memory")) || Files.isWritable(Path.of("/sys/fs/cgroup/cgroup.procs")),
                 "memory cgroups are not writable here");
         // tail keeps the last line, here the whole newline-free input, in memory: far over 32 MB
-        master.send(AgentMessage.launch(FRAMEWORK, task("hog", "head -c 200000000 /dev/zero | tail -n 1 > /dev/null", 32, 0)));
+        // a whole cpu: at 0.1 cpus (its CFS quota) filling the memory would take many seconds
+        TaskInfo hog = task("hog", "head -c 200000000 /dev/zero | tail -n 1 > /dev/null", 32, 0).toBuilder()
+                .setResources(0, scalar("cpus", 1)).build();
+        master.send(AgentMessage.launch(FRAMEWORK, hog));
         ackUntilRunning("hog");
         TaskStatus failed = master.await("hog", TaskState.TASK_FAILED, WAIT);
         assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);

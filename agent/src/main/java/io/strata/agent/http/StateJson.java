@@ -7,10 +7,8 @@ import io.strata.common.json.Json;
 import io.strata.common.json.ProtoJson;
 import io.strata.common.resources.Resources;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -43,19 +41,20 @@ public final class StateJson {
         o.put("hostname", s.hostname());
         ArrayNode caps = o.putArray("capabilities");
         CAPABILITIES.forEach(caps::add);
-        o.set("resources", resources(s.resources()));
+        Resources total = Resources.of(s.resources());
+        o.set("resources", json(total));
         ObjectNode reserved = o.putObject("reserved_resources");
         ObjectNode reservedFull = o.putObject("reserved_resources_full");
-        for (String role : roles(s.resources())) {
-            List<Resource> r = reservedFor(s.resources(), role);
-            reserved.set(role, resources(r));
+        for (String role : total.reservationRoles()) {
+            Resources r = total.reservedFor(role);
+            reserved.set(role, json(r));
             ArrayNode full = reservedFull.putArray(role);
-            r.forEach(x -> full.add(ProtoJson.tree(x)));
+            r.toList().forEach(x -> full.add(ProtoJson.tree(x)));
         }
-        List<Resource> unreserved = reservedFor(s.resources(), null);
-        o.set("unreserved_resources", resources(unreserved));
+        Resources unreserved = total.unreserved();
+        o.set("unreserved_resources", json(unreserved));
         ArrayNode unreservedFull = o.putArray("unreserved_resources_full");
-        unreserved.forEach(x -> unreservedFull.add(ProtoJson.tree(x)));
+        unreserved.toList().forEach(x -> unreservedFull.add(ProtoJson.tree(x)));
         o.putObject("reserved_resources_allocated");
         o.set("unreserved_resources_allocated", resources(List.of()));
         o.putArray("resource_providers");
@@ -192,8 +191,15 @@ public final class StateJson {
 
     /** Resources in Mesos' /state form (cpus, mem, disk, gpus, ports as "[a-b]"), by the shared Resources type. */
     static JsonNode resources(List<Resource> resources) {
-        Object json = Resources.of(resources).toStateJson();
-        return json instanceof JsonNode n ? n : Json.MAPPER.valueToTree(json);
+        try {
+            return json(Resources.of(resources));
+        } catch (IllegalArgumentException e) {
+            return json(Resources.empty()); // never for validated tasks; /state must render regardless
+        }
+    }
+
+    private static JsonNode json(Resources r) {
+        return Json.MAPPER.valueToTree(r.toStateJson());
     }
 
     /** The role a resource is reserved for (the last reservation in refined form), or null when unreserved. */
@@ -209,24 +215,6 @@ public final class StateJson {
         if (r.hasAllocationInfo() && r.getAllocationInfo().hasRole()) return r.getAllocationInfo().getRole();
         String reserved = reservationRole(r);
         return reserved == null ? "*" : reserved;
-    }
-
-    static Set<String> roles(List<Resource> resources) {
-        Set<String> out = new LinkedHashSet<>();
-        for (Resource r : resources) {
-            String role = reservationRole(r);
-            if (role != null) out.add(role);
-        }
-        return out;
-    }
-
-    static List<Resource> reservedFor(List<Resource> resources, String role) {
-        List<Resource> out = new ArrayList<>();
-        for (Resource r : resources) {
-            String rr = reservationRole(r);
-            if (role == null ? rr == null : role.equals(rr)) out.add(r);
-        }
-        return out;
     }
 
     /** Mesos' /metrics/snapshot: a flat JSON object of numbers. */
