@@ -65,12 +65,12 @@ class MasterTest {
     void startMaster() {
         uri = ZkUri.parse("zk://" + zookeeper.connectString() + "/t" + UUID.randomUUID().toString().substring(0, 8));
         registry = new Registry(zk, uri);
-        config = new MasterConfig(uri.toString(), "127.0.0.1", 5050, "127.0.0.1", dir, "test",
-                Duration.ofMillis(200), 3, Duration.ofSeconds(15), Map.of(), null, 5.0);
-        master = newMaster();
+        master = newMaster(Duration.ofSeconds(15));
     }
 
-    Master newMaster() {
+    Master newMaster(Duration pingTimeout) {
+        config = new MasterConfig(uri.toString(), "127.0.0.1", 5050, "127.0.0.1", dir, "test",
+                pingTimeout, 3, Duration.ofSeconds(15), Map.of(), null, 5.0);
         MasterInfo info = MasterInfo.newBuilder().setId(UUID.randomUUID().toString()).setIp(16777343).setPort(5050)
                 .setHostname("127.0.0.1").setPid("master@127.0.0.1:5050").build();
         Master m = new Master(config, info, registry, Clock.systemUTC());
@@ -102,13 +102,27 @@ class MasterTest {
         return FrameworkInfo.newBuilder().setUser("root").setName(name).setFailoverTimeout(60);
     }
 
+    /** Events read from a stream but not yet matched, per stream: awaiting one event never loses another. */
+    static final Map<EventStream<?>, java.util.List<Object>> pending = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
     static <E> E await(EventStream<E> s, Predicate<E> match) throws InterruptedException {
+        java.util.List<Object> buffer = pending.computeIfAbsent(s, k -> new java.util.ArrayList<>());
+        for (java.util.Iterator<Object> it = buffer.iterator(); it.hasNext(); ) {
+            E e = (E) it.next();
+            if (match.test(e)) {
+                it.remove();
+                return e;
+            }
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
             E e = s.next(Duration.ofMillis(100));
-            if (e != null && match.test(e)) return e;
+            if (e == null) continue;
+            if (match.test(e)) return e;
+            buffer.add(e);
         }
-        throw new AssertionError("no matching event within 5 s");
+        throw new AssertionError("no matching event within 5 s; unmatched: " + buffer);
     }
 
     static <E> void assertNone(EventStream<E> s, Predicate<E> match, Duration during) throws InterruptedException {
@@ -126,11 +140,16 @@ class MasterTest {
     }
 
     void launch(String fid, Offer offer, TaskInfo... tasks) {
+        launch(0, fid, offer, tasks);
+    }
+
+    /** Launches on one offer; what is left of it is refused for {@code refuseSeconds}. */
+    void launch(double refuseSeconds, String fid, Offer offer, TaskInfo... tasks) {
         master.call(() -> {
             master.accept(fid, Call.Accept.newBuilder().addOfferIds(offer.getId())
                     .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
                             .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(List.of(tasks))))
-                    .setFilters(Filters.newBuilder().setRefuseSeconds(0)).build());
+                    .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds)).build());
             return null;
         });
     }
@@ -236,12 +255,14 @@ class MasterTest {
 
     @Test
     void silentAgentMakesItsTasksLostOrUnreachable() throws Exception {
+        master.close();
+        master = newMaster(Duration.ofMillis(300));
         EventStream<AgentMessage> a = agent(null, "cpus:2;mem:512");
         String agentId = await(a, m -> m.type() == AgentMessage.Type.SUBSCRIBED).agentId().getValue();
         EventStream<Event> plain = framework(info("plain"));
         String plainId = await(plain, e -> e.getType() == Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId().getValue();
         Offer o1 = await(plain, e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0);
-        launch(plainId, o1, task("p1", o1, "cpus:0.5;mem:64"));
+        launch(3600, plainId, o1, task("p1", o1, "cpus:0.5;mem:64"));
         EventStream<Event> aware = framework(info("aware").addCapabilities(FrameworkInfo.Capability.newBuilder()
                 .setType(FrameworkInfo.Capability.Type.PARTITION_AWARE)));
         String awareId = await(aware, e -> e.getType() == Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId().getValue();
@@ -249,7 +270,7 @@ class MasterTest {
         launch(awareId, o2, task("a1", o2, "cpus:0.5;mem:64"));
         update(agentId, plainId, "p1", TaskState.TASK_RUNNING, null);
         update(agentId, awareId, "a1", TaskState.TASK_RUNNING, null);
-        // The agent never answers a ping: after 3 x 200 ms it is unreachable.
+        // The agent never answers a ping: after 3 x 300 ms it is unreachable.
         Event lost = await(plain, e -> e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().getState() == TaskState.TASK_LOST);
         assertThat(lost.getUpdate().getStatus().getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_REMOVED);
         await(aware, e -> e.getType() == Event.Type.UPDATE && e.getUpdate().getStatus().getState() == TaskState.TASK_UNREACHABLE);
@@ -286,7 +307,7 @@ class MasterTest {
         Task running = master.call(() -> master.operator().getTasks().getTasks(0));
         master.close();
 
-        master = newMaster();
+        master = newMaster(Duration.ofSeconds(15));
         assertThat(master.call(() -> master.operator().getFrameworks().getFrameworks(0).getRecovered())).isTrue();
         // The agent re-registers with its id and its task; the framework re-subscribes with its id.
         EventStream<AgentMessage> again = new EventStream<>("s2", EventStream.Encoding.JSON);
