@@ -384,8 +384,10 @@ public final class Agent implements AgentStream.Handler {
             return;
         }
         TaskKey key = task.key();
+        Boolean lastReported = null;
+        for (TaskStatus s : task.statuses()) if (s.hasHealthy()) lastReported = s.getHealthy();
         HealthChecker checker = new HealthChecker(key.taskId(), check,
-                new HealthProbe(check, task.sandbox(), env, baseInfo.getHostname()), timer, r -> healthChanged(key, r));
+                new HealthProbe(check, task.sandbox(), env, baseInfo.getHostname()), timer, lastReported, r -> healthChanged(key, r));
         task.healthChecker(checker);
         checker.start();
     }

@@ -19,8 +19,20 @@ public final class HealthCheckPolicy {
     private int consecutiveFailures;
 
     public HealthCheckPolicy(int maxConsecutiveFailures, Duration gracePeriod) {
+        this(maxConsecutiveFailures, gracePeriod, null);
+    }
+
+    /**
+     * @param lastReported the health last reported for the task (by an earlier agent run), or null: checks
+     *                     that resume after an agent restart do not report again what the framework already knows
+     */
+    public HealthCheckPolicy(int maxConsecutiveFailures, Duration gracePeriod, Boolean lastReported) {
         this.maxConsecutiveFailures = Math.max(1, maxConsecutiveFailures);
         this.gracePeriod = gracePeriod;
+        if (lastReported != null) {
+            initializing = false;
+            consecutiveFailures = lastReported ? 0 : 1;
+        }
     }
 
     public Optional<Report> onSuccess() {

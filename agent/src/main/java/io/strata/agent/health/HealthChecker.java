@@ -28,14 +28,15 @@ public final class HealthChecker implements AutoCloseable {
     private volatile ScheduledFuture<?> next;
     private volatile Thread running;
 
+    /** @param lastReported the task's last reported health (after an agent restart), or null */
     public HealthChecker(String taskId, HealthCheck check, HealthProbe probe, ScheduledExecutorService timer,
-                         Consumer<HealthCheckPolicy.Report> listener) {
+                         Boolean lastReported, Consumer<HealthCheckPolicy.Report> listener) {
         this.taskId = taskId;
         this.check = check;
         this.probe = probe;
         this.timer = timer;
         this.listener = listener;
-        this.policy = new HealthCheckPolicy(check.getConsecutiveFailures(), seconds(check.getGracePeriodSeconds()));
+        this.policy = new HealthCheckPolicy(check.getConsecutiveFailures(), seconds(check.getGracePeriodSeconds()), lastReported);
     }
 
     public void start() {

@@ -34,4 +34,13 @@ class HealthCheckPolicyTest {
         assertThat(p.onSuccess()).contains(new HealthCheckPolicy.Report(true, 0, false));
         assertThat(p.consecutiveFailures()).isZero();
     }
+
+    @Test
+    void checksResumedAfterAnAgentRestartOnlyReportChanges() {
+        HealthCheckPolicy wasHealthy = new HealthCheckPolicy(3, Duration.ofSeconds(10), true);
+        assertThat(wasHealthy.onSuccess()).isEmpty();
+        assertThat(wasHealthy.onFailure(IN_GRACE)).as("no grace period any more").contains(new HealthCheckPolicy.Report(false, 1, false));
+        HealthCheckPolicy wasUnhealthy = new HealthCheckPolicy(3, Duration.ofSeconds(10), false);
+        assertThat(wasUnhealthy.onSuccess()).contains(new HealthCheckPolicy.Report(true, 0, false));
+    }
 }
