@@ -928,8 +928,9 @@ public final class Agent implements AgentStream.Handler {
             if (frameworks.containsKey(f.getKey())) continue;
             completedFws.add(new AgentState.FrameworkView(f.getValue(), List.of(), completedExecutors.getOrDefault(f.getKey(), List.of())));
         }
+        int runningExecutors = executors.values().stream().mapToInt(List::size).sum();
         Map<String, Double> counters = metrics.snapshot(tasks.values().stream().map(AgentTask::state).toList(),
-                resourcesInUse(), baseInfo.getResourcesList(), registered, frameworks.size(), live.size());
+                resourcesInUse(), baseInfo.getResourcesList(), registered, frameworks.size(), runningExecutors);
         counters.put("slave/uptime_secs", now() - startTime);
         return new AgentState(agentId, baseInfo.getHostname(), baseInfo.getPort(), startTime, baseInfo.getResourcesList(),
                 baseInfo.getAttributesList(), masterHostPort, registered, flags, fws, completedFws, counters);

@@ -120,6 +120,10 @@ class AgentIntegrationTest {
         assertThat(state.path("attributes").path("rack").asText()).isEqualTo("a");
         assertThat(state.path("attributes").path("zone").asDouble()).isEqualTo(1.0);
         assertThat(state.path("resources").path("cpus").asDouble()).isEqualTo(2.0);
+        assertThat(state.path("resources").path("ports").asText()).isEqualTo("[31000-31100]");
+        assertThat(getJson("/slave(1)/state.json").path("id").asText()).isEqualTo(agent.agentId());
+        HttpResponse<String> jsonp = get("/state?jsonp=cb");
+        assertThat(jsonp.body()).startsWith("cb({").endsWith(");");
         assertThat(dir).contains("/slaves/" + agent.agentId() + "/frameworks/" + FW.getValue() + "/executors/echo-1/runs/");
         JsonNode read = getJson("/files/read?path=" + enc(dir + "/stdout") + "&offset=0");
         assertThat(read.path("data").asText()).isEqualTo("hello from echo-1 on 127.0.0.1:31000\n");
