@@ -1081,7 +1081,49 @@ public final class Master implements AutoCloseable {
         }
     }
 
+    /** Counts for Prometheus gauges, refreshed by the loop once a second so scrapes never wait for the loop. */
+    public record Gauges(int agentsActive, int agentsUnreachable, int frameworksActive, int frameworksConnected,
+                         int tasksStaging, int tasksStarting, int tasksRunning, int tasksUnreachable, int offers,
+                         double cpusTotal, double cpusUsed, double memTotal, double memUsed) {
+        static final Gauges EMPTY = new Gauges(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private volatile Gauges gauges = Gauges.EMPTY;
+
+    public Gauges gauges() {
+        return gauges;
+    }
+
+    private void refreshGauges() {
+        int active = 0;
+        double cpusTotal = 0, cpusUsed = 0, memTotal = 0, memUsed = 0;
+        for (AgentEntry a : agents.values()) {
+            if (a.connected()) active++;
+            cpusTotal += a.total.cpus();
+            cpusUsed += a.used.cpus();
+            memTotal += a.total.mem();
+            memUsed += a.used.mem();
+        }
+        int fwActive = 0, fwConnected = 0, staging = 0, starting = 0, running = 0, unreachable = 0;
+        for (FrameworkEntry f : frameworks.values()) {
+            if (f.active) fwActive++;
+            if (f.connected()) fwConnected++;
+            unreachable += f.unreachableTasks.size();
+            for (TaskEntry t : f.tasks.values()) {
+                switch (t.task.getState()) {
+                    case TASK_STAGING -> staging++;
+                    case TASK_STARTING -> starting++;
+                    case TASK_RUNNING -> running++;
+                    default -> { }
+                }
+            }
+        }
+        gauges = new Gauges(active, unreachableAgents.size(), fwActive, fwConnected, staging, starting, running,
+                unreachable, offers.size(), cpusTotal, cpusUsed, memTotal, memUsed);
+    }
+
     private void periodic() {
+        refreshGauges();
         Duration timeout = config.offerTimeout();
         if (timeout != null) {
             Instant cutoff = now().minus(timeout);

@@ -96,9 +96,29 @@ public final class MasterServer implements AutoCloseable, Gate {
                 .setAddress(Address.newBuilder().setHostname(host).setIp(ip).setPort(port))
                 .build();
         Gauge.builder("strata_master_elected", () -> leading == null ? 0 : 1).register(metrics);
+        gauge("strata_master_agents_active", Master.Gauges::agentsActive);
+        gauge("strata_master_agents_unreachable", Master.Gauges::agentsUnreachable);
+        gauge("strata_master_frameworks_active", Master.Gauges::frameworksActive);
+        gauge("strata_master_frameworks_connected", Master.Gauges::frameworksConnected);
+        gauge("strata_master_tasks_staging", Master.Gauges::tasksStaging);
+        gauge("strata_master_tasks_starting", Master.Gauges::tasksStarting);
+        gauge("strata_master_tasks_running", Master.Gauges::tasksRunning);
+        gauge("strata_master_tasks_unreachable", Master.Gauges::tasksUnreachable);
+        gauge("strata_master_outstanding_offers", Master.Gauges::offers);
+        gauge("strata_master_cpus_total", Master.Gauges::cpusTotal);
+        gauge("strata_master_cpus_used", Master.Gauges::cpusUsed);
+        gauge("strata_master_mem_total_mb", Master.Gauges::memTotal);
+        gauge("strata_master_mem_used_mb", Master.Gauges::memUsed);
         election = new LeaderElection(zk, uri, info, this::leadershipChanged);
         election.start();
         LOG.info("msg=\"master started\" id={} address={}:{} zk={}", runId, ip, port, uri);
+    }
+
+    private void gauge(String name, java.util.function.ToDoubleFunction<Master.Gauges> value) {
+        Gauge.builder(name, () -> {
+            Master m = leading;
+            return m == null ? 0 : value.applyAsDouble(m.gauges());
+        }).register(metrics);
     }
 
     /** Mesos packs an IPv4 address into a uint32 in network byte order, read as a little-endian integer. */
