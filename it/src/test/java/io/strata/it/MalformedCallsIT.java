@@ -83,8 +83,15 @@ class MalformedCallsIT {
 
     @Test
     void jsonThatIsNotACallIs400() {
-        Http.Resp r = post(scheduler, JSON, JSON, "{\"type\": \"NOT_A_CALL_TYPE\"}", Map.of());
+        Http.Resp r = post(scheduler, JSON, JSON, "{\"type\": \"SUBSCRIBE\", \"subscribe\": [1, 2]}", Map.of());
         assertError(r, 400, "Failed to convert JSON into Call protobuf");
+    }
+
+    @Test
+    void unknownCallTypeIsDroppedLikeProto2AndTheCallHasNoType() {
+        // stout's JSON->protobuf discards an unknown value of an optional enum, so validation finds no type
+        Http.Resp r = post(scheduler, JSON, JSON, "{\"type\": \"NOT_A_CALL_TYPE\"}", Map.of());
+        assertError(r, 400, "Expecting 'type' to be present");
     }
 
     @Test
@@ -254,6 +261,8 @@ class MalformedCallsIT {
                 "application/json");
         assertError(post(operator, JSON, JSON, "{\"type\":", Map.of()), 400, "Failed to parse body into JSON");
         assertError(post(operator, JSON, JSON, "{\"type\":\"NO_SUCH_CALL\"}", Map.of()), 400,
+                "Expecting 'type' to be present");
+        assertError(post(operator, JSON, JSON, "{\"type\":\"GET_METRICS\",\"get_metrics\":[1]}", Map.of()), 400,
                 "Failed to convert JSON into Call protobuf");
         assertError(post(operator, JSON, "text/html", "{\"type\":\"GET_HEALTH\"}", Map.of()), 406, "Accept");
         for (String body : List.of("", "null", "[]", "{\"type\":\"GET_METRICS\",\"get_metrics\":7}")) {
