@@ -1,6 +1,5 @@
 package io.strata.it;
 
-import static io.strata.it.support.ItEnv.EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +11,7 @@ import io.strata.it.support.V1Scheduler;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -163,7 +163,10 @@ class MalformedCallsIT {
         s.close(); // the connection drops; the framework stays known for its failover timeout
         String body = "{\"type\":\"REVIVE\",\"framework_id\":{\"value\":\"" + fid + "\"}}";
         Http.Resp[] last = new Http.Resp[1];
-        await("the master notices the closed subscription").atMost(EVENT).until(() -> {
+        // Mesos notices the closed connection at once; a master that only notices when a HEARTBEAT write fails
+        // needs up to two heartbeat intervals (15 s each), so allow that much
+        await("the master notices the closed subscription").atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
             last[0] = post(scheduler, JSON, JSON, body, Map.of(V1Scheduler.STREAM_ID, streamId));
             assertThat(last[0].status()).as("REVIVE of a disconnected framework: %s", last[0]).isIn(202, 403);
             return last[0].status() == 403;
