@@ -98,8 +98,9 @@ public final class AgentServer implements AutoCloseable {
             agent.outbound(stream::send);
             agent.startTimers();
             stream.start();
-            LOG.info("msg=\"agent started\" port={} work_dir={} master={} agent_id={} resources=\"{}\"", port,
-                    config.workDir(), config.master(), agent.agentId(), AgentResources.effectiveSpec(config.resources(), config.isPublic(), machine));
+            LOG.info("msg=\"agent started\" port={} work_dir={} master={} agent_id={} resources=\"{}\" machine=\"{}\"", port,
+                    config.workDir(), config.master(), agent.agentId(), io.strata.common.resources.Resources.of(resources),
+                    AgentResources.describe(machine));
             return new AgentServer(config, http, agent, stream);
         } catch (Exception | Error e) {
             if (stream != null) stream.close();

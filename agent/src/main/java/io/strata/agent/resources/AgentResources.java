@@ -42,48 +42,38 @@ public final class AgentResources {
     }
 
     /**
-     * The resource spec the agent offers, in Mesos --resources syntax: the given one, completed with detected
-     * values for whichever of cpus, mem, disk and ports it does not mention, and for a public agent with
-     * {@code (slave_public)} on every entry that has no role.
+     * The resources the agent offers: the given spec (Mesos {@code --resources} text or its JSON-array form),
+     * completed with detected values for whichever of cpus, mem, disk and ports it does not mention; on a
+     * public agent every entry without a reservation is statically reserved for {@code slave_public}.
      */
-    public static String effectiveSpec(String spec, boolean isPublic, Machine machine) {
-        List<String> entries = new ArrayList<>();
+    public static List<Resource> resolve(String spec, boolean isPublic, Machine machine) {
+        List<Resource> out = new ArrayList<>();
         Set<String> named = new LinkedHashSet<>();
-        if (spec != null) {
-            for (String e : spec.split(";")) {
-                String t = e.trim();
-                if (t.isEmpty()) continue;
-                entries.add(t);
-                named.add(name(t));
+        if (spec != null && !spec.isBlank()) {
+            for (Resource r : Resources.parse(spec).toList()) {
+                out.add(r);
+                named.add(r.getName());
             }
         }
-        if (!named.contains("cpus")) entries.add("cpus:" + machine.processors());
-        if (!named.contains("mem")) entries.add("mem:" + offeredMemMb(machine.memTotalMb()));
-        if (!named.contains("disk")) entries.add("disk:" + offeredDiskMb(machine.diskTotalMb()));
-        if (!named.contains("ports")) entries.add("ports:" + DEFAULT_PORTS);
-        if (isPublic) entries.replaceAll(AgentResources::reserveForPublic);
-        return String.join(";", entries);
+        List<String> detected = new ArrayList<>();
+        if (!named.contains("cpus")) detected.add("cpus:" + machine.processors());
+        if (!named.contains("mem")) detected.add("mem:" + offeredMemMb(machine.memTotalMb()));
+        if (!named.contains("disk")) detected.add("disk:" + offeredDiskMb(machine.diskTotalMb()));
+        if (!named.contains("ports")) detected.add("ports:" + DEFAULT_PORTS);
+        if (!detected.isEmpty()) out.addAll(Resources.parse(String.join(";", detected)).toList());
+        if (isPublic) out.replaceAll(AgentResources::reserveForPublic);
+        return Resources.of(out).toList();
     }
 
-    public static List<Resource> resolve(String spec, boolean isPublic, Machine machine) {
-        return Resources.parse(effectiveSpec(spec, isPublic, machine)).toList();
+    /** What {@link #resolve} offers, in --resources syntax (reserved entries as {@code cpus(slave_public):2}). */
+    public static String effectiveSpec(String spec, boolean isPublic, Machine machine) {
+        return Resources.of(resolve(spec, isPublic, machine)).toString();
     }
 
-    /** The resource name of one spec entry: what comes before its role, labels or colon. */
-    static String name(String entry) {
-        int end = entry.length();
-        for (char c : new char[] {'(', '{', ':'}) {
-            int i = entry.indexOf(c);
-            if (i >= 0 && i < end) end = i;
-        }
-        return entry.substring(0, end).trim();
-    }
-
-    private static String reserveForPublic(String entry) {
-        String n = name(entry);
-        String rest = entry.substring(entry.indexOf(n) + n.length());
-        if (rest.startsWith("(")) return entry; // an explicit role stays
-        return n + "(" + PUBLIC_ROLE + ")" + rest;
+    private static Resource reserveForPublic(Resource r) {
+        if (r.getReservationsCount() > 0) return r; // an explicit role stays
+        return r.toBuilder().addReservations(Resource.ReservationInfo.newBuilder()
+                .setType(Resource.ReservationInfo.Type.STATIC).setRole(PUBLIC_ROLE)).build();
     }
 
     static long memTotalMb() {
@@ -112,7 +102,7 @@ public final class AgentResources {
         }
     }
 
-    static String describe(Machine m) {
+    public static String describe(Machine m) {
         return String.format(Locale.ROOT, "%d processors, %d MB memory, %d MB disk", m.processors(), m.memTotalMb(), m.diskTotalMb());
     }
 }

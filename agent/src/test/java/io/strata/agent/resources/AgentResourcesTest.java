@@ -18,37 +18,56 @@ class AgentResourcesTest {
         assertThat(AgentResources.offeredMemMb(1_000)).as("small machines keep half").isEqualTo(500);
         assertThat(AgentResources.offeredDiskMb(100_000)).isEqualTo(94_880);
         assertThat(AgentResources.offeredDiskMb(6_000)).isEqualTo(3_000);
-        assertThat(AgentResources.effectiveSpec(null, false, MACHINE))
-                .isEqualTo("cpus:8;mem:15360;disk:94880;ports:[31000-32000]");
+        List<Resource> detected = AgentResources.resolve(null, false, MACHINE);
+        assertThat(scalar(detected, "cpus")).isEqualTo(8);
+        assertThat(scalar(detected, "mem")).isEqualTo(15_360);
+        assertThat(scalar(detected, "disk")).isEqualTo(94_880);
+        assertThat(ports(detected)).isEqualTo("31000-32000");
+        assertThat(detected).allMatch(r -> r.getReservationsCount() == 0);
     }
 
     @Test
     void aGivenSpecWinsForWhatItNames() {
-        assertThat(AgentResources.effectiveSpec("cpus:2;mem:1024", false, MACHINE))
-                .isEqualTo("cpus:2;mem:1024;disk:94880;ports:[31000-32000]");
-        assertThat(AgentResources.effectiveSpec("cpus(ops):2;ports:[1-2];disk:5;mem:6;gpus:1", false, MACHINE))
-                .isEqualTo("cpus(ops):2;ports:[1-2];disk:5;mem:6;gpus:1");
+        List<Resource> r = AgentResources.resolve("cpus:2;mem:1024", false, MACHINE);
+        assertThat(scalar(r, "cpus")).isEqualTo(2);
+        assertThat(scalar(r, "mem")).isEqualTo(1024);
+        assertThat(scalar(r, "disk")).as("detected").isEqualTo(94_880);
+        assertThat(ports(r)).isEqualTo("31000-32000");
+        List<Resource> all = AgentResources.resolve("cpus(ops):2;ports:[1-2];disk:5;mem:6;gpus:1", false, MACHINE);
+        assertThat(scalar(all, "cpus")).isEqualTo(2);
+        assertThat(scalar(all, "gpus")).isEqualTo(1);
+        assertThat(ports(all)).isEqualTo("1-2");
+        assertThat(AgentResources.effectiveSpec("cpus:2;mem:1024;disk:10;ports:[31000-31005]", false, MACHINE))
+                .contains("cpus:2").contains("mem:1024").contains("ports:[31000-31005]");
+    }
+
+    @Test
+    void theJsonFormOfResourcesWorksToo() {
+        List<Resource> r = AgentResources.resolve(
+                "[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":3}}]", false, MACHINE);
+        assertThat(scalar(r, "cpus")).isEqualTo(3);
+        assertThat(scalar(r, "mem")).isEqualTo(15_360);
     }
 
     @Test
     void aPublicAgentReservesEverythingForSlavePublic() {
-        assertThat(AgentResources.effectiveSpec("cpus:2;mem(ops):1024", true, MACHINE))
-                .isEqualTo("cpus(slave_public):2;mem(ops):1024;disk(slave_public):94880;ports(slave_public):[31000-32000]");
-        List<Resource> resources = AgentResources.resolve("cpus:2;mem:512;disk:100;ports:[31000-31005]", true, MACHINE);
-        assertThat(resources).isNotEmpty();
-        for (Resource r : resources) {
-            assertThat(r.getReservationsCount()).as(r.getName()).isPositive();
-            assertThat(r.getReservations(r.getReservationsCount() - 1).getRole()).isEqualTo("slave_public");
+        List<Resource> r = AgentResources.resolve("cpus:2;mem(ops):1024", true, MACHINE);
+        assertThat(r).extracting(Resource::getName).contains("cpus", "mem", "disk", "ports");
+        for (Resource x : r) {
+            String role = x.getReservations(x.getReservationsCount() - 1).getRole();
+            assertThat(role).as(x.getName()).isEqualTo(x.getName().equals("mem") ? "ops" : "slave_public");
+            assertThat(x.getReservations(0).getType()).isEqualTo(Resource.ReservationInfo.Type.STATIC);
         }
+        assertThat(AgentResources.effectiveSpec("cpus:2", true, MACHINE)).contains("cpus(slave_public):2");
     }
 
-    @Test
-    void resolvesIntoResourceMessages() {
-        List<Resource> resources = AgentResources.resolve("cpus:2;mem:512;disk:100;ports:[31000-31005]", false, MACHINE);
-        assertThat(resources).extracting(Resource::getName).contains("cpus", "mem", "disk", "ports");
-        Resource cpus = resources.stream().filter(r -> r.getName().equals("cpus")).findFirst().orElseThrow();
-        assertThat(cpus.getScalar().getValue()).isEqualTo(2.0);
-        assertThat(cpus.getReservationsCount()).isZero();
+    private static double scalar(List<Resource> resources, String name) {
+        return resources.stream().filter(r -> r.getName().equals(name)).mapToDouble(r -> r.getScalar().getValue()).sum();
+    }
+
+    private static String ports(List<Resource> resources) {
+        return resources.stream().filter(r -> r.getName().equals("ports")).flatMap(r -> r.getRanges().getRangeList().stream())
+                .map(x -> x.getBegin() + "-" + x.getEnd()).reduce((a, b) -> a + "," + b).orElse("");
     }
 
     @Test
