@@ -425,7 +425,7 @@ public final class Master implements AutoCloseable {
         if (agent != null && !remaining.isEmpty()) {
             double refuse = accept.hasFilters() && accept.getFilters().hasRefuseSeconds()
                     ? accept.getFilters().getRefuseSeconds() : config.defaultRefuseSeconds();
-            refuse(fw.id, agent.id, remaining, refuse);
+            refuse(fw.id, agent.id, role == null ? remaining : remaining.allocatedTo(role), refuse);
         }
         requestAllocation();
     }
@@ -583,7 +583,7 @@ public final class Master implements AutoCloseable {
             OfferEntry offer = offers.get(id.getValue());
             if (offer == null || !offer.frameworkId().equals(fw.id)) continue;
             removeOffer(offer);
-            refuse(fw.id, offer.agentId(), offer.resources(), refuse);
+            refuse(fw.id, offer.agentId(), offer.resources().allocatedTo(offer.role()), refuse);
         }
         requestAllocation();
     }
