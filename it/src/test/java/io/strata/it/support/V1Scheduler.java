@@ -64,6 +64,7 @@ public final class V1Scheduler implements AutoCloseable {
     private final ExecutorService acks = Executors.newVirtualThreadPerTaskExecutor();
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<Instant> eventTimes = new CopyOnWriteArrayList<>();
     private final Map<String, Offer> outstanding = new LinkedHashMap<>();
     private final List<Offer> offersReceived = new CopyOnWriteArrayList<>();
     private final List<OfferID> rescinded = new CopyOnWriteArrayList<>();
@@ -203,6 +204,7 @@ public final class V1Scheduler implements AutoCloseable {
                         k -> new CopyOnWriteArrayList<>()).add(e.getUpdate().getStatus());
                 default -> { }
             }
+            eventTimes.add(Instant.now());
             events.add(e);
         }
         if (e.getType() == Event.Type.UPDATE && autoAck && !e.getUpdate().getStatus().getUuid().isEmpty()) {
@@ -359,6 +361,11 @@ public final class V1Scheduler implements AutoCloseable {
 
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** When each event of {@link #events()} arrived (same indexes). */
+    public List<Instant> eventTimes() {
+        return List.copyOf(eventTimes);
     }
 
     public int eventCount() {
