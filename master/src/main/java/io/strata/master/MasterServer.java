@@ -169,13 +169,26 @@ public final class MasterServer implements AutoCloseable, Gate {
 
     @Override
     public synchronized void close() {
-        if (election != null) election.close();
+        // With ZooKeeper unreachable, Curator retries deletes and session closes for a long time: give each
+        // step a bound, so SIGTERM always ends the master promptly. Our ephemeral node dies with the session.
+        if (election != null) bounded("leader election", election::close);
         if (leading != null) {
             leading.close();
             leading = null;
         }
         http.stop();
-        zk.close();
+        bounded("ZooKeeper client", zk::close);
         LOG.info("msg=\"master stopped\"");
+    }
+
+    private static void bounded(String what, Runnable step) {
+        Thread t = Thread.ofVirtual().start(step);
+        try {
+            if (!t.join(java.time.Duration.ofSeconds(3))) {
+                LOG.warn("msg=\"closing the {} took too long; going on\"", what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
