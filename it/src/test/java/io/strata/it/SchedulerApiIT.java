@@ -335,8 +335,9 @@ class SchedulerApiIT {
         Duration bound = Duration.ofMillis((long) (interval * 1000)).plus(slack);
         // Mesos sends the first HEARTBEAT right after SUBSCRIBED, then one per interval
         Duration left = bound.minus(Duration.between(lifeSubscribedAt, Instant.now()));
-        life.awaitEvent(e -> e.getType() == Event.Type.HEARTBEAT,
-                left.isNegative() ? Duration.ofMillis(100) : left);
+        life.awaitEvent("a HEARTBEAT within " + bound.toSeconds() + " s of SUBSCRIBED (interval " + interval
+                        + " s; Mesos sends the first one right after SUBSCRIBED)", 0,
+                e -> e.getType() == Event.Type.HEARTBEAT, left.isNegative() ? Duration.ofMillis(100) : left);
         List<Instant> times = new ArrayList<>();
         List<Event> events = life.events();
         List<Instant> at = life.eventTimes();

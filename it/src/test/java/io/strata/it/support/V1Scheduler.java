@@ -436,8 +436,13 @@ public final class V1Scheduler implements AutoCloseable {
 
     /** Waits for the first event after index {@code since} that matches. */
     public Event awaitEvent(int since, Predicate<Event> match, Duration timeout) {
+        return awaitEvent("scheduler event", since, match, timeout);
+    }
+
+    /** Same, with a description of what is awaited for the timeout message. */
+    public Event awaitEvent(String what, int since, Predicate<Event> match, Duration timeout) {
         Event[] hit = new Event[1];
-        await("scheduler event").atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
             for (Event e : eventsSince(since)) {
                 if (match.test(e)) {
                     hit[0] = e;
