@@ -431,10 +431,12 @@ public final class Marathon {
 
     // ------------------------------------------------------------------ the Mesos side
 
+    /** Stores the framework id Mesos gave us; an empty id forgets it (the master removed the framework). */
     public synchronized void frameworkId(String id) {
-        if (id != null && !id.equals(frameworkId)) {
-            storage.frameworkId(id);
-            frameworkId = id;
+        String next = id == null || id.isEmpty() ? null : id;
+        if (!java.util.Objects.equals(next, frameworkId)) {
+            storage.frameworkId(next == null ? "" : next);
+            frameworkId = next;
         }
     }
 
