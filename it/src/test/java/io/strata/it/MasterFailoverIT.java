@@ -4,6 +4,8 @@ import static io.strata.it.support.ItEnv.EVENT;
 import static io.strata.it.support.ItEnv.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+
+import org.assertj.core.api.SoftAssertions;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,36 +113,39 @@ class MasterFailoverIT {
         URI sb = cluster.masterUri(standby);
         String leaderHostPort = "127\\.0\\.0\\.1:" + cluster.masterPort(leader);
 
+        // every redirect checked, then all failures reported together
+        SoftAssertions soft = new SoftAssertions();
         Http.Resp subscribe = Http.send(Http.request(sb.resolve("/api/v1/scheduler"))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"root\",\"name\":\"x\"}}}"))
                 .build());
-        assertThat(subscribe.status()).as("SUBSCRIBE to the standby: %s", subscribe).isEqualTo(307);
-        assertThat(subscribe.header("Location")).hasValueSatisfying(l ->
-                assertThat(l).matches("^(http:)?//" + leaderHostPort + "/api/v1/scheduler$"));
+        soft.assertThat(subscribe.status()).as("SUBSCRIBE to the standby: %s", subscribe).isEqualTo(307);
+        soft.assertThat(subscribe.header("Location")).as("Location of the subscribe redirect").hasValueSatisfying(l ->
+                soft.assertThat(l).matches("^(http:)?//" + leaderHostPort + "/api/v1/scheduler$"));
 
         Http.Resp operator = Http.send(Http.request(sb.resolve("/api/v1"))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"GET_HEALTH\"}")).build());
-        assertThat(operator.status()).as("operator call to the standby: %s", operator).isEqualTo(307);
-        assertThat(operator.header("Location")).hasValueSatisfying(l ->
-                assertThat(l).matches("^(http:)?//" + leaderHostPort + "/api/v1$"));
+        soft.assertThat(operator.status()).as("operator call to the standby: %s", operator).isEqualTo(307);
+        soft.assertThat(operator.header("Location")).as("Location of the operator redirect").hasValueSatisfying(l ->
+                soft.assertThat(l).matches("^(http:)?//" + leaderHostPort + "/api/v1$"));
 
         Http.Resp redirect = Http.get(sb.resolve("/master/redirect"));
-        assertThat(redirect.status()).as("/master/redirect on the standby: %s", redirect).isEqualTo(307);
-        assertThat(redirect.header("Location")).hasValueSatisfying(l ->
-                assertThat(l).matches("^(http:)?//" + leaderHostPort + "/?$"));
+        soft.assertThat(redirect.status()).as("/master/redirect on the standby: %s", redirect).isEqualTo(307);
+        soft.assertThat(redirect.header("Location")).as("Location of the redirect redirect").hasValueSatisfying(l ->
+                soft.assertThat(l).matches("^(http:)?//" + leaderHostPort + "/?$"));
 
         Http.Resp state = Http.get(sb.resolve("/master/state"));
-        assertThat(state.status()).as("/master/state on the standby: %s", state).isEqualTo(307);
-        assertThat(state.header("Location")).hasValueSatisfying(l ->
-                assertThat(l).matches("^(http:)?//" + leaderHostPort + "/master/state$"));
+        soft.assertThat(state.status()).as("/master/state on the standby: %s", state).isEqualTo(307);
+        soft.assertThat(state.header("Location")).as("Location of the state redirect").hasValueSatisfying(l ->
+                soft.assertThat(l).matches("^(http:)?//" + leaderHostPort + "/master/state$"));
 
-        assertThat(Http.get(sb.resolve("/master/health")).status()).isEqualTo(200);
-        assertThat(Http.getJson(sb, "metrics/snapshot").path("master/elected").asDouble()).isEqualTo(0.0);
-        assertThat(Http.getJson(cluster.masterUri(leader), "metrics/snapshot").path("master/elected").asDouble())
+        soft.assertThat(Http.get(sb.resolve("/master/health")).status()).isEqualTo(200);
+        soft.assertThat(Http.getJson(sb, "metrics/snapshot").path("master/elected").asDouble()).isEqualTo(0.0);
+        soft.assertThat(Http.getJson(cluster.masterUri(leader), "metrics/snapshot").path("master/elected").asDouble())
                 .isEqualTo(1.0);
+        soft.assertAll();
     }
 
     @Test
