@@ -49,6 +49,7 @@ class LocalClusterIT {
 
     @BeforeAll
     static void prepare() throws IOException {
+        ItEnv.freshLogDir("LocalClusterIT");
         work = Files.createTempDirectory("strata-it-local-").toRealPath();
         DumpLogsOnFailure.alsoDump(LocalClusterIT.class, work.resolve("logs").resolve("local.log"));
     }

@@ -100,7 +100,7 @@ public final class Cluster implements AutoCloseable {
         this.name = b.name;
         this.agentPingTimeout = b.agentPingTimeout;
         this.maxAgentPingTimeouts = b.maxAgentPingTimeouts;
-        this.logDir = ItEnv.logDir(name);
+        this.logDir = ItEnv.freshLogDir(name);
         try {
             this.root = Files.createTempDirectory("strata-it-" + name + "-").toRealPath();
         } catch (IOException e) {

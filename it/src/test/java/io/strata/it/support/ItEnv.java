@@ -31,6 +31,23 @@ public final class ItEnv {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
+    /** target/it-logs/&lt;test&gt;/, emptied first: each run of a test class starts with no old logs. */
+    public static Path freshLogDir(String test) {
+        Path dir = logDir(test);
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException ignored) {
+                    // left over; harmless
+                }
+            });
+        } catch (java.io.IOException ignored) {
+            // nothing to clean
+        }
+        return dir;
+    }
+
     /** target/it-logs/&lt;test&gt;/ */
     public static Path logDir(String test) {
         Path base = Path.of(System.getProperty("strata.it.logs", "target/it-logs"));
