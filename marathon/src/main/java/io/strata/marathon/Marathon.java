@@ -87,6 +87,8 @@ public final class Marathon {
     private final Map<PathId, TaskFailure> lastFailures = new HashMap<>();
     private final Map<String, List<HealthResult>> health = new HashMap<>();
     private final Map<String, Instant> killsSent = new HashMap<>();
+    /** When each unreachable instance became unreachable (not stored: after a failover the clock restarts). */
+    private final Map<String, Instant> unreachableSince = new HashMap<>();
     private final Map<PathId, long[]> offerStats = new HashMap<>();
     private final Map<PathId, Instant[]> offerTimes = new HashMap<>();
     private String frameworkId;
@@ -498,6 +500,8 @@ public final class Marathon {
         if (c.isTerminal() || (c == Condition.Unreachable && shouldReplaceUnreachable(i))) {
             onTerminal(updated, state, message, agentId, now, reason);
         } else {
+            if (c == Condition.Unreachable) unreachableSince.putIfAbsent(updated.instanceId(), now);
+            else unreachableSince.remove(updated.instanceId());
             persist(List.of(updated), List.of());
             instances.put(updated.instanceId(), updated);
             publishInstanceChanged(updated);
@@ -546,6 +550,7 @@ public final class Marathon {
     }
 
     private void forget(String instanceId) {
+        unreachableSince.remove(instanceId);
         instances.remove(instanceId);
         health.remove(instanceId);
         killsSent.remove(instanceId);
@@ -624,6 +629,24 @@ public final class Marathon {
         Instant now = clock.instant();
         backoffs.entrySet().removeIf(e -> root.app(e.getKey()).map(a -> e.getValue().expired(a, now)).orElse(true));
         for (Instance i : new ArrayList<>(instances.values())) {
+            Instant lost = unreachableSince.get(i.instanceId());
+            AppDefinition app = root.app(i.appId()).orElse(null);
+            if (lost != null && app != null && app.unreachableStrategy().enabled()) {
+                if (now.isAfter(lost.plusSeconds(app.unreachableStrategy().expungeAfterSeconds()))) {
+                    // gone for good: forget it; if its agent comes back, the task is unknown and gets killed
+                    LOG.info("msg=\"expunging unreachable instance\" instance={}", i.instanceId());
+                    persist(List.of(), List.of(i.instanceId()));
+                    forget(i.instanceId());
+                    continue;
+                }
+                if (i.condition() == Condition.Unreachable && now.isAfter(lost.plusSeconds(app.unreachableStrategy().inactiveAfterSeconds()))) {
+                    // inactive: no longer counted, so a replacement is scheduled
+                    Instance inactive = i.withCondition(Condition.UnreachableInactive);
+                    persist(List.of(inactive), List.of());
+                    instances.put(inactive.instanceId(), inactive);
+                    publishInstanceChanged(inactive);
+                }
+            }
             Instant sent = killsSent.get(i.instanceId());
             if (sent != null && now.isAfter(sent.plus(KILL_RETRY))) {
                 killsSent.remove(i.instanceId());

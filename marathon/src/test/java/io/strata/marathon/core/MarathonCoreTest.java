@@ -250,4 +250,36 @@ class MarathonCoreTest {
         assertThat(storage.load().instances()).hasSize(1);
         assertThat(Map.of()).isEmpty();
     }
+
+    @Test
+    void unreachableInstancesAreReplacedAfterInactiveAfterAndForgottenAfterExpungeAfter() {
+        AppDefinition a = io.strata.marathon.codec.AppCodec.readRequest(io.strata.common.json.Json.read(
+                "{\"id\":\"/ur\",\"cmd\":\"x\",\"unreachableStrategy\":{\"inactiveAfterSeconds\":10,\"expungeAfterSeconds\":20}}"),
+                PathId.ROOT, null, "*");
+        put(a);
+        mesos.launchAndRunAll();
+        Instance i = m.instancesOf(a.id()).get(0);
+        m.onStatus(i.taskId(), "TASK_UNREACHABLE", "agent-1", "agent lost", null, List.of(), null);
+        assertThat(m.instancesOf(a.id())).singleElement().satisfies(x -> assertThat(x.condition()).isEqualTo(Instance.Condition.Unreachable));
+        clock.advance(Duration.ofSeconds(11));
+        m.tick();
+        assertThat(m.instancesOf(a.id())).hasSize(2).anyMatch(Instance::isScheduled)
+                .anyMatch(x -> x.condition() == Instance.Condition.UnreachableInactive);
+        clock.advance(Duration.ofSeconds(10));
+        m.tick();
+        assertThat(m.instancesOf(a.id())).singleElement().satisfies(x -> assertThat(x.isScheduled()).isTrue());
+        assertThat(m.onStatus(i.taskId(), "TASK_RUNNING", "agent-1", null, null, List.of(), null)).as("kill the unknown task").isTrue();
+    }
+
+    @Test
+    void unreachableWithTheDefaultStrategyIsReplacedAtOnce() {
+        put(app("/ur2", 1));
+        mesos.launchAndRunAll();
+        Instance i = m.instancesOf(PathId.of("/ur2")).get(0);
+        m.onStatus(i.taskId(), "TASK_UNREACHABLE", "agent-1", "agent lost", null, List.of(), null);
+        assertThat(m.instancesOf(PathId.of("/ur2"))).singleElement().satisfies(x -> {
+            assertThat(x.isScheduled()).isTrue();
+            assertThat(x.incarnation()).isEqualTo(2);
+        });
+    }
 }
