@@ -14,7 +14,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -200,11 +199,9 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private static long startNanos() {
-        // Count from the JVM's start, not this method's: that is the wait the user sees.
-        long now = System.nanoTime();
-        return ProcessHandle.current().info().startInstant()
-                .map(s -> now - Duration.between(s, Instant.now()).toNanos())
-                .orElse(now);
+        // Count from the JVM's start, not this method's: that is the wait the user sees. (The JVM's own uptime:
+        // the process start time the OS reports is only accurate to a second.)
+        return System.nanoTime() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
     }
 
     private static void lockWorkDir(Path dir) {
