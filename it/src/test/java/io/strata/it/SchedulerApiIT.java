@@ -34,6 +34,7 @@ import java.util.stream.IntStream;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.Attribute;
 import org.apache.mesos.v1.Protos.ExecutorInfo;
+import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskGroupInfo;
@@ -141,6 +142,37 @@ class SchedulerApiIT {
             s.assertNoCallFailures();
         } finally {
             finish(s);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void resubscribingFailsOverTheOldSubscription() {
+        V1Scheduler first = scheduler("resubscribe-old", Encoding.JSON);
+        V1Scheduler second = scheduler("resubscribe-new", Encoding.JSON);
+        try {
+            first.subscribeAndAwait(V1Scheduler.framework("it-resubscribe").build());
+            FrameworkID id = first.frameworkId();
+            String oldStream = first.streamId();
+
+            Event.Subscribed again = second.subscribeAndAwait(V1Scheduler.framework("it-resubscribe").setId(id).build());
+            assertThat(again.getFrameworkId()).as("same framework id after re-subscribing").isEqualTo(id);
+            assertThat(second.streamId()).as("a new Mesos-Stream-Id").isNotEqualTo(oldStream);
+
+            // Mesos: the old subscription gets ERROR "Framework failed over" and is closed
+            Event error = first.awaitEvent("ERROR on the old subscription", 0,
+                    e -> e.getType() == Event.Type.ERROR, EVENT);
+            assertThat(error.getError().getMessage()).contains("failed over");
+            await("the master closes the old subscription").atMost(EVENT).until(first::streamEnded);
+
+            Http.Resp stale = first.send(org.apache.mesos.v1.scheduler.Protos.Call.newBuilder()
+                    .setType(org.apache.mesos.v1.scheduler.Protos.Call.Type.REVIVE).setFrameworkId(id).build());
+            assertThat(stale.status()).as("a call with the old stream id: %s", stale).isEqualTo(400);
+            second.revive();
+            second.assertNoCallFailures();
+        } finally {
+            first.close();
+            finish(second);
         }
     }
 

@@ -351,6 +351,10 @@ public final class Cluster implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        // the cgroups of the tasks still running: killing the agents kills those tasks, and a killed agent
+        // cannot remove their cgroups any more
+        java.util.Set<String> cgroups = new java.util.TreeSet<>();
+        for (Procs.Proc p : Procs.under(root)) cgroups.addAll(Procs.cgroupDirs(p.pid()));
         for (NodeProcess a : agents) a.killTree();
         for (NodeProcess m : masters) m.killTree();
         zk.killTree();
@@ -359,6 +363,7 @@ public final class Cluster implements AutoCloseable {
             System.out.println("[it] " + name + ": killed " + leftovers.size() + " leftover processes: "
                     + leftovers.stream().map(p -> p.pid() + " " + abbreviate(p.cmdline())).toList());
         }
+        Procs.removeCgroups(cgroups);
         ItEnv.keepWorkDirLogs(root, logDir);
         deleteTree(root);
     }

@@ -160,14 +160,29 @@ public final class Procs {
                 break;
             }
         }
-        for (String dir : cgroups) {
-            try {
-                Files.deleteIfExists(Path.of(dir));
-            } catch (IOException | RuntimeException ignored) {
-                // busy or not ours; the agent's cgroup root is left for the next run's agent to reuse
-            }
-        }
+        removeCgroups(cgroups);
         return found;
+    }
+
+    /** Removes (now empty) task cgroups; a cgroup may stay busy for a moment after its last process died. */
+    public static void removeCgroups(Set<String> dirs) {
+        if (dirs.isEmpty()) return;
+        Set<String> left = new TreeSet<>(dirs);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                left.removeIf(dir -> {
+                    try {
+                        Files.deleteIfExists(Path.of(dir));
+                        return true;
+                    } catch (IOException | RuntimeException busy) {
+                        return false;
+                    }
+                });
+                return left.isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            System.out.println("[it] cgroups still busy, left in place: " + left);
+        }
     }
 
     /** The cgroup directories (v1 per controller, or the v2 one) a process is in, except the root cgroup. */
