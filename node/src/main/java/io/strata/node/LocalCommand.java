@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class LocalCommand implements Callable<Integer> {
     /** How long start-up may take before the command reports what is missing instead of the banner. */
     static final Duration READY_LIMIT = Duration.ofSeconds(30);
+    /** How long agents wait for the master to win its election before they are started anyway. */
+    static final Duration ELECTION_WAIT = Duration.ofSeconds(10);
 
     @Option(names = {"--work-dir", "--work_dir"}, defaultValue = "${sys:user.home}/.strata/local", paramLabel = "DIR",
             description = "Everything of the local cluster: ZooKeeper data, the master's and agents' work dirs, logs. "
@@ -121,9 +123,14 @@ public final class LocalCommand implements Callable<Integer> {
         life.add("zookeeper", zk);
 
         step("master", plan.masterUrl(), t0);
+        WorkDirs.create(plan.masterWorkDir(), "--work-dir");
         MasterServer master = start("the master", "--master-port", plan.masterPort(), logFile,
                 () -> MasterServer.start(masterConfig(plan)));
         life.add("master", master);
+        // Agents that find a master not yet elected are turned away and retry; waiting for the election (a few
+        // milliseconds on a fresh ZooKeeper) spares them the round trip and the console a warning.
+        long electionDeadline = System.nanoTime() + ELECTION_WAIT.toNanos();
+        while (!master.isLeading() && System.nanoTime() < electionDeadline) Thread.sleep(5);
 
         // Agents start together: each one is independent, and they find the master through ZooKeeper.
         List<Future<AgentServer>> starting = new ArrayList<>();
