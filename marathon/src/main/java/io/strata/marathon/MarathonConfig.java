@@ -60,7 +60,7 @@ public record MarathonConfig(
         Objects.requireNonNull(zk, "--zk is required (zk://host:2181/marathon)");
         if (frameworkName == null || frameworkName.isBlank()) frameworkName = "marathon";
         if (httpHost == null || httpHost.isBlank()) httpHost = "127.0.0.1";
-        if (hostname == null || hostname.isBlank()) hostname = httpHost;
+        if (hostname == null || hostname.isBlank()) hostname = advertised(httpHost);
         if (failoverTimeout == null) failoverTimeout = ONE_WEEK;
         if (role == null || role.isBlank()) role = "*";
         if (user == null || user.isBlank()) user = System.getProperty("user.name", "root");
@@ -76,6 +76,22 @@ public record MarathonConfig(
         if (taskLaunchTimeout == null) taskLaunchTimeout = Duration.ofMinutes(5);
         if (zkSessionTimeout == null) zkSessionTimeout = Duration.ofSeconds(10);
         if (httpPort < 0 || httpPort > 65_535) throw new IllegalArgumentException("--http_port must be 0..65535, got " + httpPort);
+    }
+
+    /** The address peers can reach: the bind address, or for a wildcard bind this machine's first IPv4 address. */
+    static String advertised(String bind) {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::") && !bind.equals("[::]")) return bind;
+        try {
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) continue;
+                for (var addr : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (addr instanceof java.net.Inet4Address) return addr.getHostAddress();
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // fall through
+        }
+        return "127.0.0.1";
     }
 
     /** Marathon's defaults for everything but where the master and our ZooKeeper node are. */

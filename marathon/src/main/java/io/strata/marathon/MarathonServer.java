@@ -94,6 +94,13 @@ public final class MarathonServer implements AutoCloseable {
         return server;
     }
 
+    /** Standalone: {@code java ... io.strata.marathon.MarathonServer --master ... --zk ...}; runs until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        MarathonServer server = start(MarathonConfig.parse(args));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "marathon-shutdown"));
+        Thread.currentThread().join();
+    }
+
     public MarathonConfig config() {
         return config;
     }

@@ -136,6 +136,10 @@ class MarathonApiTest {
         assertThat(api.patch("/v2/apps/err/nope", "{\"instances\":2}").status()).isEqualTo(404);
         assertThat(api.get("/v2/groups/err-none").json().get("message").asText()).isEqualTo("Group '/err-none' does not exist");
 
+        String huge = "{\"id\":\"/err/huge\",\"cmd\":\"x\",\"labels\":{\"a\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}}";
+        ApiClient.Response tooBig = api.post("/v2/apps", huge);
+        assertThat(tooBig.status()).isEqualTo(413);
+
         // nothing half-written: the rejected apps are not there
         assertThat(ids(api.get("/v2/apps?id=/err/").json())).isEmpty();
         assertThat(api.get("/v2/groups/err").status()).isEqualTo(404);
