@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DumpLogsOnFailure.class)
 class LocalClusterIT {
-    private static final Duration READY = Duration.ofSeconds(60);
+    private static final Duration READY = Duration.ofSeconds(30); // "ready in seconds" (DESIGN.md)
 
     private static Path work;
     private static NodeProcess local;

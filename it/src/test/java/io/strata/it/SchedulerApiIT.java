@@ -369,7 +369,7 @@ class SchedulerApiIT {
         Duration left = bound.minus(Duration.between(lifeSubscribedAt, Instant.now()));
         life.awaitEvent("a HEARTBEAT within " + bound.toSeconds() + " s of SUBSCRIBED (interval " + interval
                         + " s; Mesos sends the first one right after SUBSCRIBED)", 0,
-                e -> e.getType() == Event.Type.HEARTBEAT, left.isNegative() ? Duration.ofMillis(100) : left);
+                e -> e.getType() == Event.Type.HEARTBEAT, left.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200) : left);
         List<Instant> times = new ArrayList<>();
         List<Event> events = life.events();
         List<Instant> at = life.eventTimes();
