@@ -97,7 +97,8 @@ final class GroupsResource {
         PathId pathId = PathId.of(rest.replaceAll("/+$", ""));
         JsonIn in = new JsonIn();
         Violations invalid = new Violations();
-        GroupSpec spec = read(m, body, "", create ? null : pathId, pathId.isRoot() ? PathId.ROOT : pathId.parent(), in, invalid);
+        // POST /v2/groups/{id} creates the body's group below {id}; PUT /v2/groups/{id} changes {id} itself
+        GroupSpec spec = read(m, body, "", create ? null : pathId, pathId, in, invalid);
         in.errors().throwIfAny(Violations.INVALID_JSON);
         invalid.throwIfAny(Violations.NOT_VALID);
         if (create && spec.id().isRoot() && !pathId.isRoot()) throw ApiException.message(422, "Group id is required");

@@ -276,6 +276,35 @@ class MarathonApiTest {
         assertThat(api.delete("/v2/deployments/" + id + "?force=true").status()).isEqualTo(202);
         assertThat(find(api.get("/v2/deployments").json(), id)).isNull();
         api.delete("/v2/groups/forced?force=true");
+
+        assertThat(api.post("/v2/groups/nest", "{\"id\":\"inner\",\"apps\":[{\"id\":\"x\",\"cmd\":\"sleep 1\",\"instances\":0}]}").status())
+                .isEqualTo(201);
+        assertThat(api.get("/v2/apps/nest/inner/x").status()).isEqualTo(200);
+        ApiClient.Response scaled = api.put("/v2/groups/nest", "{\"scaleBy\":2}");
+        assertThat(scaled.status()).isEqualTo(200);
+        api.delete("/v2/groups/nest");
+    }
+
+    @Test
+    void partialUpdatesSwitchNetworkingCleanly() {
+        api.post("/v2/apps", "{\"id\":\"/net/web\",\"cmd\":\"sleep 1\",\"instances\":0,\"portDefinitions\":[{\"port\":0,\"name\":\"http\"}]}");
+        ApiClient.Response toBridge = api.put("/v2/apps/net/web", "{\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\"nginx\","
+                + "\"network\":\"BRIDGE\",\"portMappings\":[{\"containerPort\":80,\"hostPort\":0,\"name\":\"http\"}]}}}");
+        assertThat(toBridge.status()).isEqualTo(200);
+        JsonNode app = api.get("/v2/apps/net/web").json().get("app");
+        assertThat(app.has("portDefinitions")).isFalse();
+        assertThat(app.get("networks").get(0).get("mode").asText()).isEqualTo("container/bridge");
+        assertThat(app.get("container").get("portMappings").get(0).get("servicePort").asInt()).isBetween(10000, 19999);
+        ApiClient.Response toArgs = api.put("/v2/apps/net/web", "{\"args\":[\"nginx\",\"-g\",\"daemon off;\"]}");
+        assertThat(toArgs.status()).isEqualTo(200);
+        JsonNode withArgs = api.get("/v2/apps/net/web").json().get("app");
+        assertThat(withArgs.has("cmd")).isFalse();
+        assertThat(withArgs.get("args")).hasSize(3);
+        ApiClient.Response full = api.put("/v2/apps/net/web?partialUpdate=false", "{\"cmd\":\"sleep 2\",\"instances\":0}");
+        assertThat(full.status()).isEqualTo(200);
+        JsonNode replaced = api.get("/v2/apps/net/web").json().get("app");
+        assertThat(replaced.has("container")).isFalse();
+        assertThat(replaced.get("networks").get(0).get("mode").asText()).isEqualTo("host");
     }
 
     @Test
