@@ -158,7 +158,7 @@ public final class MarathonServer implements AutoCloseable {
                 ZkStorage storage = new ZkStorage(zk, uri.path(), config.maxVersions());
                 Marathon m = new Marathon(config, storage, events, Clock.systemUTC());
                 if (config.master() != null && !config.master().isBlank()) {
-                    scheduler = new MesosScheduler(config, m);
+                    scheduler = new MesosScheduler(config.withHttpPort(port()), m);
                     m.taskControl(scheduler);
                     scheduler.start();
                 }
