@@ -42,7 +42,8 @@ strata_install_test_dependencies() {
     return 0
   fi
 
-  echo "Installing ${required[*]} ${optional[*]} with apt-get…"
+  local all=("${required[@]}" "${optional[@]}")
+  echo "Installing ${all[*]} with apt-get…"
   # everything at once is fastest; if that fails (a package unavailable on this release), one at a time
   if ! strata_apt_install "${required[@]}" "${optional[@]}" >/dev/null; then
     for pkg in "${required[@]}"; do
