@@ -1,0 +1,43 @@
+package io.strata.cli.commands;
+
+import io.strata.cli.Cli;
+import io.strata.cli.CliException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dcos help [<command>...]}: the commands, or one command's usage. */
+@Command(name = "help", mixinStandardHelpOptions = true, description = "Show the commands, or a command's usage: dcos help marathon app.")
+public final class HelpCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "<command>", description = "The command to describe, e.g. marathon app add.")
+    List<String> command;
+
+    HelpCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine target = spec.root().commandLine();
+        if (command != null) {
+            for (String word : command) {
+                CommandLine next = target.getSubcommands().get(word);
+                if (next == null) {
+                    throw new CliException("'" + word + "' is not a command of '" + target.getCommandSpec().qualifiedName()
+                            + "'; see: dcos help");
+                }
+                target = next;
+            }
+        }
+        target.usage(cli.out);
+        return 0;
+    }
+}
