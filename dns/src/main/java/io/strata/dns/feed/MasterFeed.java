@@ -210,7 +210,8 @@ public final class MasterFeed implements AutoCloseable {
             lastRecordNanos = System.nanoTime();
             Event event;
             try {
-                event = ProtoJson.parse(new String(record, StandardCharsets.UTF_8), Event.newBuilder()).build();
+                // partial: a master that leaves out a field we do not read must not stop the feed
+                event = ProtoJson.parse(new String(record, StandardCharsets.UTF_8), Event.newBuilder()).buildPartial();
             } catch (IllegalArgumentException e) {
                 LOG.warn("msg=\"unreadable operator event; resubscribing\" error=\"{}\"", e.getMessage());
                 break;
@@ -238,7 +239,7 @@ public final class MasterFeed implements AutoCloseable {
                 HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
                 HostPort l = master;
                 if (resp.statusCode() == 200) {
-                    Response r = ProtoJson.parse(resp.body(), Response.newBuilder()).build();
+                    Response r = ProtoJson.parse(resp.body(), Response.newBuilder()).buildPartial();
                     if (r.hasGetMaster()) l = ZkMasters.address(r.getGetMaster().getMasterInfo());
                 }
                 leader = l;

@@ -124,7 +124,7 @@ final class ZkMasters implements AutoCloseable {
             for (String n : infos) {
                 try {
                     byte[] data = c.getData().forPath(uri.child(n));
-                    found.add(ProtoJson.parse(new String(data, StandardCharsets.UTF_8), MasterInfo.newBuilder()).build());
+                    found.add(ProtoJson.parse(new String(data, StandardCharsets.UTF_8), MasterInfo.newBuilder()).buildPartial());
                 } catch (KeeperException.NoNodeException gone) {
                     // that master went away between listing and reading; the watch fires again
                 } catch (IllegalArgumentException bad) {

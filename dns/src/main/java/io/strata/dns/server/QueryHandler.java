@@ -103,6 +103,17 @@ public final class QueryHandler {
     }
 
     private void answer(byte[] wire, boolean tcp, Replier replier) {
+        int opcode = (wire[2] >>> 3) & 0x0f;
+        int questions = (wire[4] & 0xff) << 8 | (wire[5] & 0xff);
+        // most garbage ends here, before the (exception-throwing, so slower) parser sees it
+        if (opcode != Opcode.QUERY) {
+            send(replier, headerOnly(wire, Rcode.NOTIMP), Rcode.NOTIMP);
+            return;
+        }
+        if (questions != 1) {
+            send(replier, headerOnly(wire, Rcode.FORMERR), Rcode.FORMERR);
+            return;
+        }
         Message query;
         try {
             query = new Message(wire);
@@ -110,12 +121,7 @@ public final class QueryHandler {
             send(replier, headerOnly(wire, Rcode.FORMERR), Rcode.FORMERR);
             return;
         }
-        Header h = query.getHeader();
-        if (h.getOpcode() != Opcode.QUERY) {
-            send(replier, error(query, Rcode.NOTIMP, null), Rcode.NOTIMP);
-            return;
-        }
-        if (h.getCount(Section.QUESTION) != 1 || query.getQuestion() == null) {
+        if (query.getQuestion() == null) {
             send(replier, headerOnly(wire, Rcode.FORMERR), Rcode.FORMERR);
             return;
         }
@@ -149,8 +155,9 @@ public final class QueryHandler {
                 send(replier, error(query, Rcode.REFUSED, opt), Rcode.REFUSED);
                 return;
             }
-            Message response = authoritative(query, question, zone, opt);
-            send(replier, render(response, maxLength), response.getRcode());
+            boolean[] cut = new boolean[1];
+            Message response = authoritative(query, question, zone, opt, maxLength, cut);
+            send(replier, render(response, maxLength, cut[0]), response.getRcode());
             return;
         }
         forward(query, wire, question.getName(), tcp, maxLength, opt, replier);
@@ -158,7 +165,8 @@ public final class QueryHandler {
 
     // ------------------------------------------------------------------ the domain
 
-    private Message authoritative(Message query, Record question, Zone zone, OPTRecord opt) {
+    /** The answer from the zone; {@code cut[0]} is set when answers were left out because they could not fit. */
+    private Message authoritative(Message query, Record question, Zone zone, OPTRecord opt, int maxLength, boolean[] cut) {
         Message m = response(query, opt);
         m.getHeader().setFlag(Flags.AA);
         if (options.recurseOn()) m.getHeader().setFlag(Flags.RA);
@@ -180,9 +188,13 @@ public final class QueryHandler {
             m.addRecord(zone.negativeSoa(), Section.AUTHORITY);
             return m;
         }
-        // more than could ever fit (16 bytes is the smallest answer record) is cut before rendering
-        int cap = 65535 / 16;
-        for (int i = 0; i < answers.size() && i < cap; i++) m.addRecord(answers.get(i), Section.ANSWER);
+        // more than could ever fit (16 bytes is the smallest answer record) is left out before rendering
+        int cap = maxLength / 16;
+        if (answers.size() > cap) {
+            answers = answers.subList(0, cap);
+            cut[0] = true;
+        }
+        for (Record r : answers) m.addRecord(r, Section.ANSWER);
         Set<Name> glue = new LinkedHashSet<>();
         for (Record r : answers) {
             if (r instanceof SRVRecord srv) glue.add(srv.getTarget());
@@ -202,35 +214,41 @@ public final class QueryHandler {
     /**
      * The wire form in at most {@code max} bytes: whole if it fits; else without additional records (OPT kept);
      * else with as many answers as fit and TC set (unless {@code setTruncateBit} is off, as in Mesos-DNS).
+     *
+     * @param cut answers were already left out, so TC is due whatever the size
      */
-    byte[] render(Message m, int max) {
+    byte[] render(Message m, int max, boolean cut) {
         byte[] wire = m.toWire();
-        if (wire.length <= max) return wire;
-        OPTRecord opt = m.getOPT();
-        m.removeAllRecords(Section.ADDITIONAL);
-        if (opt != null) m.addRecord(opt, Section.ADDITIONAL);
-        wire = m.toWire();
-        if (wire.length <= max) return wire;
-        List<Record> answers = m.getSection(Section.ANSWER);
-        int lo = 0;
-        int hi = answers.size();
-        byte[] best = null;
-        while (lo <= hi) { // the most answers that fit
-            int mid = (lo + hi) >>> 1;
-            m.removeAllRecords(Section.ANSWER);
-            for (int i = 0; i < mid; i++) m.addRecord(answers.get(i), Section.ANSWER);
-            byte[] w = m.toWire();
-            if (w.length <= max) {
-                best = w;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+        if (wire.length <= max && !cut) return wire;
+        if (wire.length > max) {
+            OPTRecord opt = m.getOPT();
+            m.removeAllRecords(Section.ADDITIONAL);
+            if (opt != null) m.addRecord(opt, Section.ADDITIONAL);
+            wire = m.toWire();
         }
-        metrics.truncated();
-        if (best == null) best = headerOnly(m.toWire(), m.getRcode());
-        if (options.setTruncateBit()) best[2] |= 0x02;
-        return best;
+        if (wire.length > max) {
+            // answers are alike (one name, one type): estimate how many fit from the average size, then step down
+            List<Record> answers = m.getSection(Section.ANSWER);
+            int n = answers.size();
+            m.removeAllRecords(Section.ANSWER);
+            int base = m.toWire().length;
+            double each = n == 0 ? 1 : Math.max(1.0, (wire.length - base) / (double) n);
+            int k = (int) Math.min(n, Math.max(0, Math.floor((max - base) / each)));
+            while (true) {
+                m.removeAllRecords(Section.ANSWER);
+                for (int i = 0; i < k; i++) m.addRecord(answers.get(i), Section.ANSWER);
+                wire = m.toWire();
+                if (wire.length <= max || k == 0) break;
+                k = Math.max(0, k - Math.max(1, (int) Math.ceil((wire.length - max) / each)));
+            }
+            if (wire.length > max) wire = headerOnly(wire, m.getRcode());
+            cut = true;
+        }
+        if (cut) {
+            metrics.truncated();
+            if (options.setTruncateBit()) wire[2] |= 0x02;
+        }
+        return wire;
     }
 
     // ------------------------------------------------------------------ other names
