@@ -35,7 +35,18 @@ public final class MarathonClient {
         if (n.equals("/")) return "";
         StringBuilder b = new StringBuilder();
         for (String segment : n.substring(1).split("/")) {
-            b.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            b.append('/').append(segment(segment));
+        }
+        return b.toString();
+    }
+
+    /** Percent-encodes what may not appear in a path segment (RFC 3986 pchar), nothing else. */
+    static String segment(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@".indexOf(c) >= 0)) b.append(c);
+            else b.append('%').append(String.format("%02X", x & 0xff));
         }
         return b.toString();
     }
@@ -68,7 +79,7 @@ public final class MarathonClient {
     }
 
     public JsonNode appVersion(String id, String version) {
-        return http.get(url("/v2/apps" + path(id) + "/versions/" + URLEncoder.encode(version, StandardCharsets.UTF_8)));
+        return http.get(url("/v2/apps" + path(id) + "/versions/" + segment(version)));
     }
 
     public List<String> appVersions(String id) {
@@ -114,7 +125,7 @@ public final class MarathonClient {
     }
 
     public JsonNode deleteDeployment(String id, boolean force) {
-        return http.send("DELETE", url("/v2/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+        return http.send("DELETE", url("/v2/deployments/" + segment(id)
                 + flags("force", force ? "true" : null)), null);
     }
 
@@ -140,7 +151,7 @@ public final class MarathonClient {
     }
 
     public JsonNode group(String id, String version) {
-        String v = version == null ? "" : "/versions/" + URLEncoder.encode(version, StandardCharsets.UTF_8);
+        String v = version == null ? "" : "/versions/" + segment(version);
         return http.get(url("/v2/groups" + path(id) + v));
     }
 
