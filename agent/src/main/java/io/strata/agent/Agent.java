@@ -9,6 +9,11 @@ import io.strata.agent.containerizer.Container;
 import io.strata.agent.containerizer.ProcessContainerizer;
 import io.strata.agent.containerizer.ProcessContainerizer.Signal;
 import io.strata.agent.containerizer.TaskEnvironment;
+import io.strata.agent.containerizer.docker.DockerContainer;
+import io.strata.agent.containerizer.docker.DockerContainerizer;
+import io.strata.agent.containerizer.docker.DockerExit;
+import io.strata.agent.containerizer.docker.DockerRunSpec;
+import io.strata.agent.containerizer.docker.DockerTasks;
 import io.strata.agent.health.HealthCheckPolicy;
 import io.strata.agent.health.HealthChecker;
 import io.strata.agent.health.HealthProbe;
@@ -27,6 +32,8 @@ import io.strata.common.json.ProtoJson;
 import io.strata.common.protocol.AgentMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +94,14 @@ public final class Agent implements AgentStream.Handler {
     private final Layout layout;
     private final AgentInfo baseInfo; // hostname, port, resources, attributes; no id
     private final ProcessContainerizer containerizer;
+    private final DockerContainerizer docker; // null: the docker containerizer is not enabled
+    private final boolean mesosEnabled;
     private final StatusUpdateManager statusUpdates;
     private final AgentMetrics metrics;
     private final ScheduledExecutorService timer;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final String agentEndpoint;
+    private final String dockerBindIp; // Docker port mappings listen here: the advertised address
     private final double startTime = System.currentTimeMillis() / 1000.0;
 
     private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
@@ -105,12 +116,21 @@ public final class Agent implements AgentStream.Handler {
     private volatile Predicate<AgentMessage> outbound = m -> false;
 
     Agent(AgentConfig config, AgentInfo baseInfo, ProcessContainerizer containerizer, AgentMetrics metrics) {
+        this(config, baseInfo, containerizer, null, true, metrics);
+    }
+
+    /** @param docker the docker containerizer, or null; {@code mesosEnabled}: whether plain command tasks run here */
+    Agent(AgentConfig config, AgentInfo baseInfo, ProcessContainerizer containerizer, DockerContainerizer docker,
+          boolean mesosEnabled, AgentMetrics metrics) {
         this.config = config;
         this.layout = new Layout(config.workDir());
         this.baseInfo = baseInfo;
         this.containerizer = containerizer;
+        this.docker = docker;
+        this.mesosEnabled = mesosEnabled;
         this.metrics = metrics;
         this.agentEndpoint = baseInfo.getHostname() + ":" + baseInfo.getPort();
+        this.dockerBindIp = docker == null ? null : resolve(baseInfo.getHostname());
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, "agent-timer");
             th.setDaemon(true);
@@ -251,7 +271,7 @@ public final class Agent implements AgentStream.Handler {
         List<TaskValidation.Rejection> rejections = new ArrayList<>();
         List<Resource> groupUse = new ArrayList<>(resourcesInUse());
         for (TaskInfo t : group) {
-            TaskValidation.Rejection r = TaskValidation.validate(framework, groupExecutor, t)
+            TaskValidation.Rejection r = TaskValidation.validate(framework, groupExecutor, t, docker != null, mesosEnabled)
                     .or(() -> TaskValidation.fits(baseInfo.getResourcesList(), groupUse, t))
                     .orElse(null);
             rejections.add(r);
@@ -314,6 +334,10 @@ public final class Agent implements AgentStream.Handler {
     }
 
     private void start(AgentTask task) {
+        if (task.isDocker()) {
+            startDocker(task);
+            return;
+        }
         update(task, status(task, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR).build());
         TaskInfo info = task.info();
         Map<String, String> env = TaskEnvironment.build(info, info.getCommand(), envContext(task), System.getenv());
@@ -346,6 +370,161 @@ public final class Agent implements AgentStream.Handler {
     private TaskEnvironment.Context envContext(AgentTask task) {
         return new TaskEnvironment.Context(task.frameworkId().getValue(), task.executorId().getValue(), agentId,
                 task.sandbox(), agentEndpoint, baseInfo.getHostname());
+    }
+
+    // ------------------------------------------------------------------ docker
+
+    private static String resolve(String host) {
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            LOG.warn("msg=\"cannot resolve the advertised host; Docker port mappings listen on every address\" host={}", host);
+            return "0.0.0.0";
+        }
+    }
+
+    /**
+     * A docker task is launched on a virtual thread (a pull may take minutes and never happens under the lock);
+     * each step comes back through {@link DockerLaunch}, which records it, and a kill meanwhile stops the launch.
+     */
+    private void startDocker(AgentTask task) {
+        String containerId = task.containerId();
+        DockerRunSpec spec;
+        try {
+            Files.createDirectories(task.sandbox());
+            Files.createDirectories(layout.containerMetaDir(containerId));
+            for (String out : List.of("stdout", "stderr")) {
+                Path f = task.sandbox().resolve(out);
+                if (!Files.exists(f)) Files.createFile(f);
+            }
+            Map<String, String> env = DockerTasks.environment(task.info(), envContext(task));
+            spec = DockerRunSpec.of(task.info(), new DockerRunSpec.Context(containerId, task.sandbox(), dockerBindIp, env,
+                    DockerTasks.labels(layout.workDir(), agentId, task.frameworkId().getValue(), task.info().getTaskId().getValue(),
+                            containerId)));
+        } catch (IOException | IllegalArgumentException e) {
+            dockerLaunchFailed(task, e.getMessage());
+            return;
+        }
+        LOG.info("msg=\"launching docker task\" framework={} task={} image={} container={}", task.frameworkId().getValue(),
+                task.info().getTaskId().getValue(), spec.imageName(), spec.name());
+        DockerLaunch steps = new DockerLaunch(task.key(), containerId);
+        virtualThreads.execute(() -> docker.launch(spec, steps));
+    }
+
+    private void dockerLaunchFailed(AgentTask task, String message) {
+        LOG.warn("msg=\"docker task launch failed\" task={} error=\"{}\"", task.key(), message);
+        task.markExited();
+        task.stopTimers();
+        update(task, status(task, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT)
+                .setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED)
+                .setMessage("Failed to launch container: " + message).build());
+    }
+
+    private void finishKilledDuringLaunch(AgentTask task) {
+        task.markExited();
+        task.stopTimers();
+        finish(task, new TerminalStatus(TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_AGENT,
+                TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH, "Task was killed before its container started"));
+    }
+
+    /** Records the steps of one docker launch; each takes the agent's lock for as long as it records. */
+    private final class DockerLaunch implements DockerContainerizer.LaunchSteps {
+        private final TaskKey key;
+        private final String containerId;
+
+        DockerLaunch(TaskKey key, String containerId) {
+            this.key = key;
+            this.containerId = containerId;
+        }
+
+        /** The task while its launch is still wanted: null when the agent stops or the task ended. Lock held. */
+        private AgentTask live() {
+            AgentTask t = tasks.get(key);
+            if (closed || t == null || !t.containerId().equals(containerId) || t.exited() || t.isTerminal()) return null;
+            return t;
+        }
+
+        @Override
+        public boolean pulled() {
+            synchronized (Agent.this) {
+                AgentTask t = live();
+                if (t == null || t.killRequested()) return false;
+                update(t, status(t, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+                return true;
+            }
+        }
+
+        @Override
+        public boolean created(DockerContainer container) {
+            synchronized (Agent.this) {
+                AgentTask t = live();
+                if (t == null || t.killRequested()) return false;
+                t.docker(container); // checkpointed: a restart from here on finds the container
+                checkpoint(t);
+                return true;
+            }
+        }
+
+        @Override
+        public void started(DockerContainer container) {
+            synchronized (Agent.this) {
+                // a stopping agent leaves the container running: the next one re-attaches it (its id is checkpointed)
+                AgentTask t = live();
+                if (t == null) return;
+                t.docker(container);
+                checkpoint(t);
+                watchDocker(t, container);
+                LOG.info("msg=\"task running\" framework={} task={} container={} docker_id={} ip={} sandbox={}",
+                        t.frameworkId().getValue(), t.info().getTaskId().getValue(), container.name(), container.dockerId(),
+                        container.ipAddress(), t.sandbox());
+                if (t.killRequested()) {
+                    // killed while its container was being created: stop it within what is left of the grace period
+                    long deadline = t.killDeadlineNanos() > 0 ? t.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
+                    docker.stop(container.dockerId(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    scheduleEscalation(t, deadline);
+                    return;
+                }
+                update(t, status(t, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+                startHealthChecks(t, Map.of());
+            }
+        }
+
+        @Override
+        public void failed(String message) {
+            synchronized (Agent.this) {
+                AgentTask t = live();
+                if (t == null) return;
+                if (t.killRequested()) finishKilledDuringLaunch(t);
+                else dockerLaunchFailed(t, message);
+            }
+        }
+
+        @Override
+        public void stopped() {
+            synchronized (Agent.this) {
+                AgentTask t = live();
+                if (t != null) finishKilledDuringLaunch(t);
+            }
+        }
+    }
+
+    /** Copies the container's output into the sandbox and reports its exit. Lock held. */
+    private void watchDocker(AgentTask task, DockerContainer container) {
+        TaskKey key = task.key();
+        String containerId = task.containerId();
+        docker.watch(container.dockerId(), task.sandbox(), layout.containerMetaDir(containerId),
+                exit -> dockerExited(key, containerId, exit));
+    }
+
+    /** A task's container stopped (its output is in the sandbox): the terminal update, then the container goes. */
+    synchronized void dockerExited(TaskKey key, String containerId, DockerExit exit) {
+        AgentTask task = tasks.get(key);
+        if (closed || task == null || task.exited() || task.isTerminal() || !task.containerId().equals(containerId)) return;
+        task.markExited();
+        task.stopTimers();
+        finish(task, exit.terminalStatus(task.killRequested(), TaskValidation.scalar(task.info().getResourcesList(), "mem")));
+        // the terminal update is checkpointed: the container has nothing left to tell
+        if (task.docker() != null && !exit.missing()) docker.removeLater(task.docker().dockerId());
     }
 
     private void reject(FrameworkID fwId, TaskID taskId, ExecutorID executorId, TaskState state, TaskStatus.Reason reason, String message) {
@@ -386,8 +565,10 @@ public final class Agent implements AgentStream.Handler {
         TaskKey key = task.key();
         Boolean lastReported = null;
         for (TaskStatus s : task.statuses()) if (s.hasHealthy()) lastReported = s.getHealthy();
-        HealthChecker checker = new HealthChecker(key.taskId(), check,
-                new HealthProbe(check, task.sandbox(), env, baseInfo.getHostname()), timer, lastReported, r -> healthChanged(key, r));
+        HealthProbe probe = task.isDocker() && task.docker() != null && docker != null
+                ? DockerTasks.healthProbe(check, task.info(), task.docker(), docker, baseInfo.getHostname())
+                : new HealthProbe(check, task.sandbox(), env, baseInfo.getHostname());
+        HealthChecker checker = new HealthChecker(key.taskId(), check, probe, timer, lastReported, r -> healthChanged(key, r));
         task.healthChecker(checker);
         checker.start();
     }
@@ -433,7 +614,7 @@ public final class Agent implements AgentStream.Handler {
     }
 
     private void startKill(AgentTask task, KillPolicy override, boolean byHealthCheck) {
-        if (task.isTerminal() || task.exited() || task.container() == null) return;
+        if (task.isTerminal() || task.exited() || (task.container() == null && !task.isDocker())) return;
         Duration grace = DEFAULT_KILL_GRACE;
         if (override != null && override.hasGracePeriod()) grace = Duration.ofNanos(override.getGracePeriod().getNanoseconds());
         else if (task.info().hasKillPolicy() && task.info().getKillPolicy().hasGracePeriod()) {
@@ -459,8 +640,30 @@ public final class Agent implements AgentStream.Handler {
         boolean killingState = fw != null && fw.getCapabilitiesList().stream()
                 .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
         if (killingState) update(task, status(task, TaskState.TASK_KILLING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+        if (task.isDocker()) {
+            killDocker(task, grace, deadline);
+            return;
+        }
         LOG.info("msg=\"killing task\" task={} pid={} grace_ms={}", task.key(), task.container().pid(), grace.toMillis());
         containerizer.signal(task.container(), Signal.TERM);
+        scheduleEscalation(task, deadline);
+    }
+
+    /** {@code docker stop} with the grace period, and SIGKILL at its exact end. Lock held. */
+    private void killDocker(AgentTask task, Duration grace, long deadline) {
+        DockerContainer c = task.docker();
+        if (c == null) {
+            if (task.state() == null) {
+                // still pulling its image: nothing runs yet; the task ends now and the launch stops at its next step
+                finishKilledDuringLaunch(task);
+            } else {
+                // being created: the launch stops, or stops the container it has just started, by this deadline
+                task.escalation(null, deadline);
+            }
+            return;
+        }
+        LOG.info("msg=\"killing docker task\" task={} container={} grace_ms={}", task.key(), c.name(), grace.toMillis());
+        docker.stop(c.dockerId(), grace);
         scheduleEscalation(task, deadline);
     }
 
@@ -475,7 +678,15 @@ public final class Agent implements AgentStream.Handler {
         Container c;
         synchronized (this) {
             AgentTask task = tasks.get(key);
-            if (closed || task == null || task.exited() || task.container() == null) return;
+            if (closed || task == null || task.exited()) return;
+            if (task.isDocker()) {
+                if (task.docker() == null) return;
+                LOG.info("msg=\"container did not stop within its grace period; killing it\" task={} container={}", key,
+                        task.docker().name());
+                docker.kill(task.docker().dockerId());
+                return;
+            }
+            if (task.container() == null) return;
             c = task.container();
         }
         LOG.info("msg=\"task did not stop within its grace period; sending SIGKILL\" task={} pid={}", key, c.pid());
@@ -571,18 +782,39 @@ public final class Agent implements AgentStream.Handler {
         TaskStatus.Builder s = StatusUpdates.status(task.info().getTaskId(), state, source)
                 .setExecutorId(task.executorId());
         if (agentId != null) s.setAgentId(AgentID.newBuilder().setValue(agentId));
-        if (task.container() != null) s.setContainerStatus(containerStatus(task));
+        if (task.container() != null || task.isDocker()) s.setContainerStatus(containerStatus(task));
         return s;
     }
 
     private ContainerStatus containerStatus(AgentTask task) {
         ContainerID.Builder id = ContainerID.newBuilder().setValue(task.containerId());
         if (task.groupContainerId() != null) id.setParent(ContainerID.newBuilder().setValue(task.groupContainerId()));
+        if (task.isDocker()) return dockerContainerStatus(task, id);
         ContainerStatus.Builder c = ContainerStatus.newBuilder()
                 .setContainerId(id)
                 .addNetworkInfos(NetworkInfo.newBuilder().addIpAddresses(
                         NetworkInfo.IPAddress.newBuilder().setIpAddress(baseInfo.getHostname())));
         if (task.container() != null) c.setExecutorPid((int) task.container().pid());
+        return c.build();
+    }
+
+    /**
+     * As Mesos' docker executor: the container's address on its network (bridge, user network), in a copy of the
+     * task's NetworkInfo (name, labels) when it has one; the agent's address on the host network; none without a
+     * network.
+     */
+    private ContainerStatus dockerContainerStatus(AgentTask task, ContainerID.Builder id) {
+        ContainerStatus.Builder c = ContainerStatus.newBuilder().setContainerId(id);
+        DockerContainer d = task.docker();
+        if (d == null) return c.build();
+        String ip = d.ipAddress() != null ? d.ipAddress() : "host".equals(d.network()) ? baseInfo.getHostname() : null;
+        if (ip != null) {
+            var container = task.info().getContainer();
+            NetworkInfo.Builder n = container.getNetworkInfosCount() > 0 && !"host".equals(d.network())
+                    ? container.getNetworkInfos(0).toBuilder().clearIpAddresses() : NetworkInfo.newBuilder();
+            c.addNetworkInfos(n.addIpAddresses(NetworkInfo.IPAddress.newBuilder().setIpAddress(ip)));
+        }
+        if (d.pid() != null) c.setExecutorPid(d.pid().intValue());
         return c.build();
     }
 
@@ -656,10 +888,12 @@ public final class Agent implements AgentStream.Handler {
         try (DirectoryStream<Path> fwDirs = Files.newDirectoryStream(fwRoot)) {
             for (Path fwDir : fwDirs) recoverFramework(fwDir);
         }
+        List<DockerContainerizer.Found> containers = listDockerContainers();
         int live = 0;
         for (AgentTask task : List.copyOf(tasks.values())) {
-            if (recoverTask(task)) live++;
+            if (recoverTask(task, containers)) live++;
         }
+        removeDockerOrphans(containers);
         LOG.info("msg=\"recovered\" agent={} frameworks={} tasks={} live_processes={} pending_updates={}",
                 agentId, frameworks.size(), tasks.size(), live, statusUpdates.pendingCount());
     }
@@ -708,14 +942,15 @@ public final class Agent implements AgentStream.Handler {
         }
     }
 
-    /** True when the task's process is alive and re-attached. */
-    private boolean recoverTask(AgentTask task) {
+    /** True when the task's process (or container) is alive and re-attached. */
+    private boolean recoverTask(AgentTask task, List<DockerContainerizer.Found> containers) {
         TaskKey key = task.key();
         if (task.isTerminal()) {
             task.markExited();
             if (statusUpdates.pending(key).isEmpty()) retire(key); // acknowledged just before the crash
             return false;
         }
+        if (task.isDocker()) return recoverDocker(task, containers);
         Container c = task.container();
         if (c == null) {
             // crashed between STARTING and the process start; the wrapper may still have written its pid
@@ -755,6 +990,92 @@ public final class Agent implements AgentStream.Handler {
         LOG.info("msg=\"task ended while the agent was down\" task={} state={}", key, end.state());
         finish(task, end);
         return false;
+    }
+
+    /** This agent's containers as Docker lists them; null when the docker containerizer is off or Docker does not answer. */
+    private List<DockerContainerizer.Found> listDockerContainers() {
+        if (docker == null) return null;
+        try {
+            return docker.list(layout.workDir());
+        } catch (DockerContainerizer.LaunchException e) {
+            LOG.warn("msg=\"cannot list this agent's containers; recovering from the checkpoints only\" error=\"{}\"", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A docker task after a restart: its container (checkpointed, or found by its labels) is re-attached, its
+     * output copied on from where the last agent stopped, and its exit reported, at once if it stopped while no
+     * agent watched. A container that never started means the launch was cut short. {@code containers} is null
+     * when Docker could not list them. Lock held.
+     */
+    private boolean recoverDocker(AgentTask task, List<DockerContainerizer.Found> containers) {
+        TaskKey key = task.key();
+        if (docker == null) {
+            LOG.error("msg=\"a docker task is checkpointed but the docker containerizer is off; its container is left alone\" task={}", key);
+            task.markExited();
+            finish(task, new TerminalStatus(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+                    TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, "The docker containerizer is not enabled on this agent any more"));
+            return false;
+        }
+        DockerContainerizer.Found found = containers == null ? null : containers.stream()
+                .filter(f -> task.containerId().equals(f.containerId())).findFirst().orElse(null);
+        DockerContainer c = task.docker();
+        if (c == null && found != null) c = new DockerContainer(found.dockerId(), found.name(), null, null, DockerTasks.networkMode(task.info()));
+        if (c == null || (found != null && "created".equals(found.state()))) {
+            if (found != null) {
+                String id = found.dockerId();
+                docker.removeLater(id);
+            }
+            LOG.info("msg=\"docker task launch was cut short by the restart\" task={}", key);
+            if (task.killRequested()) {
+                finishKilledDuringLaunch(task);
+            } else {
+                task.markExited();
+                finish(task, new TerminalStatus(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT,
+                        TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, "Container launch was interrupted by an agent restart"));
+            }
+            return false;
+        }
+        // unknown (Docker did not answer the listing): assume it runs; the watch finds out
+        boolean running = found != null ? !List.of("exited", "dead", "removing").contains(found.state()) : containers == null;
+        if (running) {
+            try {
+                c = docker.inspect(c.dockerId(), c.name(), c.network()).orElse(c);
+            } catch (DockerContainerizer.LaunchException e) {
+                LOG.debug("msg=\"cannot inspect a recovered container\" task={} error=\"{}\"", key, e.getMessage());
+            }
+        }
+        task.docker(c);
+        // whatever comes next must follow the state machine: a task that ends must have started
+        if (task.state() == null) update(task, status(task, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+        if (running && task.state() == TaskState.TASK_STARTING && !task.killRequested()) {
+            update(task, status(task, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+        }
+        checkpoint(task);
+        watchDocker(task, c);
+        LOG.info("msg=\"re-attached to docker container\" task={} container={} running={}", key, c.name(), running);
+        if (running) {
+            if (task.killRequested()) {
+                docker.stop(c.dockerId(), DEFAULT_KILL_GRACE);
+                scheduleEscalation(task, System.nanoTime() + DEFAULT_KILL_GRACE.toNanos());
+            } else {
+                startHealthChecks(task, Map.of());
+            }
+        }
+        return running;
+    }
+
+    /** Containers of this agent that no live task claims (Mesos' --docker_kill_orphans): removed. */
+    private void removeDockerOrphans(List<DockerContainerizer.Found> containers) {
+        if (docker == null || containers == null) return;
+        Map<String, AgentTask> claimed = new HashMap<>();
+        for (AgentTask t : tasks.values()) if (t.isDocker() && !t.isTerminal()) claimed.put(t.containerId(), t);
+        for (DockerContainerizer.Found f : containers) {
+            if (f.containerId() != null && claimed.containsKey(f.containerId())) continue;
+            LOG.info("msg=\"removing a container no task of this agent claims\" container={} state={}", f.name(), f.state());
+            docker.removeLater(f.dockerId());
+        }
     }
 
     private Container containerFromPidFile(AgentTask task) {

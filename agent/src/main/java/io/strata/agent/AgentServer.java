@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.agent.cgroups.Cgroups;
 import io.strata.agent.containerizer.ProcessContainerizer;
+import io.strata.agent.containerizer.docker.DockerContainerizer;
 import io.strata.agent.http.AgentHttp;
 import io.strata.agent.http.AgentState;
 import io.strata.agent.http.FilesApi;
@@ -15,6 +16,7 @@ import io.strata.common.http.HttpServers;
 import io.strata.common.metrics.Metrics;
 import io.strata.common.zk.ZkUri;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +36,15 @@ public final class AgentServer implements AutoCloseable {
     private final Javalin http;
     private final Agent agent;
     private final AgentStream stream;
+    private final DockerContainerizer docker;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AgentServer(AgentConfig config, Javalin http, Agent agent, AgentStream stream) {
+    private AgentServer(AgentConfig config, Javalin http, Agent agent, AgentStream stream, DockerContainerizer docker) {
         this.config = config;
         this.http = http;
         this.agent = agent;
         this.stream = stream;
+        this.docker = docker;
     }
 
     /**
@@ -62,6 +66,8 @@ public final class AgentServer implements AutoCloseable {
         Cgroups cgroups = Cgroups.detect(config.cgroupsRoot());
         LOG.info("msg=\"cgroups\" layout=\"{}\"", cgroups.describe());
         ProcessContainerizer containerizer = new ProcessContainerizer(cgroups);
+        DockerContainerizer docker = docker(config);
+        List<String> containerizers = containerizers(config, docker);
 
         // a ZooKeeper detector connects (and may wait for ZooKeeper) in the stream's thread; syntax is checked now
         if (config.master().startsWith("zk://")) ZkUri.parse(config.master());
@@ -80,7 +86,7 @@ public final class AgentServer implements AutoCloseable {
                 }
             });
             FilesApi files = new FilesApi(() -> FilesApi.attach(holder[0].layout().slavesDir(), holder[0].sandboxes()));
-            Map<String, String> flags = flags(config, cgroups);
+            Map<String, String> flags = flags(config, cgroups, containerizers, docker);
             new AgentHttp(() -> holder[0].snapshot(flags), files).register(http);
             HttpServers.start(http);
             int port = http.port();
@@ -91,26 +97,59 @@ public final class AgentServer implements AutoCloseable {
                     .addAllResources(resources)
                     .addAllAttributes(attributes)
                     .build();
-            agent = new Agent(config, info, containerizer, new AgentMetrics(registry));
+            agent = new Agent(config, info, containerizer, docker, containerizers.contains(AgentConfig.MESOS), new AgentMetrics(registry));
             holder[0] = agent;
             agent.recover();
             stream = new AgentStream(() -> MasterDetector.of(config.master()), agent);
             agent.outbound(stream::send);
             agent.startTimers();
             stream.start();
-            LOG.info("msg=\"agent started\" port={} work_dir={} master={} agent_id={} resources=\"{}\" machine=\"{}\"", port,
-                    config.workDir(), config.master(), agent.agentId(), io.strata.common.resources.Resources.of(resources),
-                    AgentResources.describe(machine));
-            return new AgentServer(config, http, agent, stream);
+            LOG.info("msg=\"agent started\" port={} work_dir={} master={} agent_id={} resources=\"{}\" machine=\"{}\" containerizers={}",
+                    port, config.workDir(), config.master(), agent.agentId(), io.strata.common.resources.Resources.of(resources),
+                    AgentResources.describe(machine), String.join(",", containerizers));
+            return new AgentServer(config, http, agent, stream, docker);
         } catch (Exception | Error e) {
             if (stream != null) stream.close();
             if (agent != null) agent.shutdown(false, null);
+            if (docker != null) docker.close();
             if (http != null) http.stop();
             throw e;
         }
     }
 
-    private static Map<String, String> flags(AgentConfig c, Cgroups cgroups) {
+    /**
+     * The docker containerizer, when wanted: named in --containerizers (then Docker must answer, as a Mesos agent
+     * refuses to start without it), or by default whenever the daemon answers (DC/OS agents run
+     * {@code docker,mesos}).
+     */
+    private static DockerContainerizer docker(AgentConfig config) {
+        List<String> wanted = config.containerizers();
+        if (wanted != null && !wanted.contains(AgentConfig.DOCKER)) return null;
+        try {
+            DockerContainerizer docker = DockerContainerizer.connect(config.dockerSettings());
+            LOG.info("msg=\"docker containerizer enabled\" host={} docker_version={} docker_config={}", config.dockerSettings().host(),
+                    docker.serverVersion(), config.dockerSettings().config());
+            return docker;
+        } catch (DockerContainerizer.UnavailableException e) {
+            if (wanted != null) {
+                throw new IllegalStateException("--containerizers includes docker, but " + e.getMessage(), e);
+            }
+            LOG.info("msg=\"docker containerizer disabled: Docker does not answer\" host={} error=\"{}\"",
+                    config.dockerSettings().host(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The containerizers in effect, in order: the configured ones, or mesos plus docker when it answered. */
+    private static List<String> containerizers(AgentConfig config, DockerContainerizer docker) {
+        if (config.containerizers() != null) return config.containerizers();
+        List<String> out = new ArrayList<>();
+        out.add(AgentConfig.MESOS);
+        if (docker != null) out.add(AgentConfig.DOCKER);
+        return List.copyOf(out);
+    }
+
+    private static Map<String, String> flags(AgentConfig c, Cgroups cgroups, List<String> containerizers, DockerContainerizer docker) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("master", c.master());
         f.put("ip", c.bindHost());
@@ -119,7 +158,11 @@ public final class AgentServer implements AutoCloseable {
         f.put("work_dir", c.workDir().toString());
         if (c.resources() != null) f.put("resources", c.resources());
         if (c.attributes() != null) f.put("attributes", c.attributes());
-        f.put("containerizers", "mesos");
+        f.put("containerizers", String.join(",", containerizers));
+        if (docker != null) {
+            f.put("docker_socket", docker.settings().host());
+            f.put("docker_config", String.valueOf(docker.settings().config()));
+        }
         f.put("isolation", cgroups.version() == 0 ? "posix/cpu,posix/mem" : "cgroups/cpu,cgroups/mem");
         f.put("cgroups_root", c.cgroupsRoot() == null ? "" : c.cgroupsRoot());
         f.put("cgroups_layout", cgroups.describe());
@@ -161,6 +204,7 @@ public final class AgentServer implements AutoCloseable {
         try {
             agent.shutdown(config.killTasksOnShutdown(), stream);
         } finally {
+            if (docker != null) docker.close(); // containers keep running; their log positions are saved
             stream.close();
             http.stop();
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.agent.cgroups.Cgroup;
 import io.strata.agent.containerizer.Container;
+import io.strata.agent.containerizer.docker.DockerContainer;
 import io.strata.agent.tasks.AgentTask;
 import io.strata.common.json.Json;
 import io.strata.common.json.ProtoJson;
@@ -52,6 +53,15 @@ public final class TaskCheckpoints {
                 if (c.cgroup().memoryDir() != null) cg.put("memory_dir", c.cgroup().memoryDir().toString());
             }
         }
+        DockerContainer d = t.docker();
+        if (d != null) {
+            ObjectNode dn = o.putObject("docker");
+            dn.put("id", d.dockerId());
+            dn.put("name", d.name());
+            if (d.pid() != null) dn.put("pid", d.pid());
+            if (d.ipAddress() != null) dn.put("ip_address", d.ipAddress());
+            if (d.network() != null) dn.put("network", d.network());
+        }
         if (t.state() != null) o.put("state", t.state().name());
         ArrayNode statuses = o.putArray("statuses");
         for (TaskStatus s : t.statuses()) statuses.add(ProtoJson.tree(s));
@@ -87,6 +97,13 @@ public final class TaskCheckpoints {
             t.container(new Container(t.containerId(), co.get("pid").asLong(),
                     co.hasNonNull("start_millis") ? co.get("start_millis").asLong() : null,
                     sandbox, Path.of(co.get("meta_dir").asText()), cgroup));
+        }
+        JsonNode dn = o.get("docker");
+        if (dn != null && dn.isObject() && dn.hasNonNull("id")) {
+            t.docker(new DockerContainer(dn.get("id").asText(), dn.path("name").asText(""),
+                    dn.hasNonNull("pid") ? dn.get("pid").asLong() : null,
+                    dn.hasNonNull("ip_address") ? dn.get("ip_address").asText() : null,
+                    dn.hasNonNull("network") ? dn.get("network").asText() : null));
         }
         List<TaskStatus> statuses = new ArrayList<>();
         for (JsonNode s : o.path("statuses")) statuses.add(ProtoJson.parse(s, TaskStatus.newBuilder()).build());

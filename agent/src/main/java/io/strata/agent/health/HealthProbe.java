@@ -32,19 +32,56 @@ import org.apache.mesos.v1.Protos.HealthCheck;
  * TCP connect. HTTP and TCP go to 127.0.0.1 first, then to the agent's advertised address.
  */
 public final class HealthProbe {
+    /** Runs a COMMAND check somewhere other than on the agent's host (in a Docker container): true when healthy. */
+    public interface CommandRunner {
+        boolean run(CommandInfo command, Duration timeout) throws InterruptedException;
+    }
+
     private final HealthCheck check;
     private final Path sandbox;
     private final Map<String, String> taskEnvironment;
     private final List<String> hosts;
     private final HttpClient http;
+    private final CommandRunner commands; // null: a process in the sandbox
+    private final int port; // HTTP and TCP checks probe this port
 
     public HealthProbe(HealthCheck check, Path sandbox, Map<String, String> taskEnvironment, String advertisedHost) {
         this.check = check;
         this.sandbox = sandbox;
         this.taskEnvironment = taskEnvironment;
-        this.hosts = advertisedHost == null || advertisedHost.equals("127.0.0.1") || advertisedHost.equals("localhost")
-                ? List.of("127.0.0.1") : List.of("127.0.0.1", advertisedHost);
+        this.hosts = hostsFor(advertisedHost);
         this.http = type(check) == HealthCheck.Type.HTTP ? httpClient(check) : null;
+        this.commands = null;
+        this.port = checkPort(check);
+    }
+
+    /**
+     * A probe for a task in a container: COMMAND checks go to {@code commands}; HTTP and TCP checks probe
+     * {@code port} (the check's port as reachable from the agent) on {@code hosts}, in order.
+     */
+    public HealthProbe(HealthCheck check, CommandRunner commands, List<String> hosts, int port) {
+        this.check = check;
+        this.sandbox = null;
+        this.taskEnvironment = Map.of();
+        this.hosts = List.copyOf(hosts);
+        this.http = type(check) == HealthCheck.Type.HTTP ? httpClient(check) : null;
+        this.commands = commands;
+        this.port = port;
+    }
+
+    /** 127.0.0.1, then the agent's advertised address when it is another one. */
+    public static List<String> hostsFor(String advertisedHost) {
+        return advertisedHost == null || advertisedHost.equals("127.0.0.1") || advertisedHost.equals("localhost")
+                ? List.of("127.0.0.1") : List.of("127.0.0.1", advertisedHost);
+    }
+
+    /** The port an HTTP or TCP check names (0 for other checks). */
+    public static int checkPort(HealthCheck check) {
+        return switch (type(check)) {
+            case HTTP -> check.getHttp().getPort();
+            case TCP -> check.getTcp().getPort();
+            default -> 0;
+        };
     }
 
     /** The check's type; pre-1.0 checks have no type and are known by the field they set. */
@@ -68,6 +105,7 @@ public final class HealthProbe {
 
     private boolean command(Duration timeout) throws InterruptedException {
         CommandInfo c = check.getCommand();
+        if (commands != null) return commands.run(c, timeout);
         List<String> argv = new ArrayList<>();
         argv.add(LaunchScript.SETSID);
         try {
@@ -112,7 +150,7 @@ public final class HealthProbe {
         String path = h.getPath().isEmpty() ? "/" : (h.getPath().startsWith("/") ? h.getPath() : "/" + h.getPath());
         for (String host : hosts) {
             try {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + h.getPort() + path))
+                HttpRequest req = HttpRequest.newBuilder(URI.create(scheme + "://" + hostLiteral(host) + ":" + port + path))
                         .timeout(timeout).GET().build();
                 int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
                 return status >= 200 && status < 400;
@@ -125,8 +163,11 @@ public final class HealthProbe {
         return false;
     }
 
+    private static String hostLiteral(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
     private boolean tcp(Duration timeout) {
-        int port = check.getTcp().getPort();
         for (String host : hosts) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));

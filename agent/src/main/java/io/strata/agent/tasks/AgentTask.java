@@ -1,6 +1,7 @@
 package io.strata.agent.tasks;
 
 import io.strata.agent.containerizer.Container;
+import io.strata.agent.containerizer.docker.DockerContainer;
 import io.strata.agent.health.HealthChecker;
 import io.strata.agent.status.TaskKey;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class AgentTask {
     private final double launchedAt;
 
     private Container container;
+    private DockerContainer docker; // a task run by the docker containerizer, once its container exists
     private TaskState state;
     private final List<TaskStatus> statuses = new ArrayList<>();
     private boolean killRequested;
@@ -133,6 +135,19 @@ public final class AgentTask {
 
     public void container(Container container) {
         this.container = container;
+    }
+
+    /** Whether the docker containerizer runs this task (its ContainerInfo is DOCKER). */
+    public boolean isDocker() {
+        return info.hasContainer() && info.getContainer().getType() == org.apache.mesos.v1.Protos.ContainerInfo.Type.DOCKER;
+    }
+
+    public DockerContainer docker() {
+        return docker;
+    }
+
+    public void docker(DockerContainer docker) {
+        this.docker = docker;
     }
 
     public TaskState state() {

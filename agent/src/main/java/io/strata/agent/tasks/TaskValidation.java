@@ -1,6 +1,7 @@
 package io.strata.agent.tasks;
 
 import io.strata.agent.containerizer.LaunchScript;
+import io.strata.agent.containerizer.docker.ImageReference;
 import io.strata.common.ids.Ids;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,8 +39,17 @@ public final class TaskValidation {
 
     private TaskValidation() {}
 
-    /** Checks one task on its own. {@code groupExecutor} is the LAUNCH_GROUP executor, or null. */
+    /** Checks one task on its own, for an agent with only the process (mesos) containerizer. */
     public static Optional<Rejection> validate(FrameworkInfo framework, ExecutorInfo groupExecutor, TaskInfo task) {
+        return validate(framework, groupExecutor, task, false, true);
+    }
+
+    /**
+     * Checks one task on its own. {@code groupExecutor} is the LAUNCH_GROUP executor, or null; {@code docker} and
+     * {@code mesos} say which containerizers the agent runs.
+     */
+    public static Optional<Rejection> validate(FrameworkInfo framework, ExecutorInfo groupExecutor, TaskInfo task,
+                                               boolean docker, boolean mesos) {
         String fw = framework.hasId() ? framework.getId().getValue() : null;
         if (!Ids.isSafePathSegment(fw)) return Optional.of(Rejection.invalid(unsafe("framework id", fw)));
         String taskId = task.getTaskId().getValue();
@@ -52,23 +62,42 @@ public final class TaskValidation {
                     + " launch a command task or a task group"));
         }
         if (!task.hasCommand()) return Optional.of(Rejection.invalid("Task has no command (CommandInfo) to run"));
-        try {
-            LaunchScript.commandLine(task.getCommand());
-        } catch (IllegalArgumentException e) {
-            return Optional.of(Rejection.invalid("Invalid command: " + e.getMessage()));
-        }
-        if (task.hasContainer()) {
-            ContainerInfo c = task.getContainer();
-            if (c.getType() == ContainerInfo.Type.DOCKER) {
-                return Optional.of(Rejection.cannotLaunch("The docker containerizer is not enabled on this agent"));
+        boolean dockerTask = task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER;
+        if (dockerTask) {
+            Optional<Rejection> r = validateDocker(groupExecutor, task.getContainer(), docker);
+            if (r.isPresent()) return r;
+        } else {
+            try {
+                LaunchScript.commandLine(task.getCommand());
+            } catch (IllegalArgumentException e) {
+                return Optional.of(Rejection.invalid("Invalid command: " + e.getMessage()));
             }
-            if (c.hasMesos() && c.getMesos().hasImage()) {
+            if (task.hasContainer() && task.getContainer().hasMesos() && task.getContainer().getMesos().hasImage()) {
                 return Optional.of(Rejection.cannotLaunch("Container images are not supported by this agent's process containerizer"));
+            }
+            if (!mesos) {
+                return Optional.of(Rejection.cannotLaunch("The mesos containerizer is not enabled on this agent"
+                        + " (--containerizers has only docker): only tasks with a DOCKER container run here"));
             }
         }
         for (Resource r : task.getResourcesList()) {
             Optional<String> bad = malformed(r);
             if (bad.isPresent()) return Optional.of(Rejection.invalid("Invalid resource " + r.getName() + ": " + bad.get()));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Rejection> validateDocker(ExecutorInfo groupExecutor, ContainerInfo c, boolean docker) {
+        if (groupExecutor != null) {
+            return Optional.of(Rejection.invalid("Docker ContainerInfo is not supported on the task of a task group"));
+        }
+        if (!docker) return Optional.of(Rejection.cannotLaunch("The docker containerizer is not enabled on this agent"));
+        if (!c.hasDocker()) return Optional.of(Rejection.invalid("DockerInfo 'docker' is not set for DOCKER typed ContainerInfo"));
+        if (c.getDocker().getImage().isBlank()) return Optional.of(Rejection.invalid("DockerInfo has no image"));
+        try {
+            ImageReference.parse(c.getDocker().getImage());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Rejection.invalid("Invalid docker image: " + e.getMessage()));
         }
         return Optional.empty();
     }
