@@ -146,14 +146,21 @@ public final class MasterFeed implements AutoCloseable {
 
     // ------------------------------------------------------------------ the event stream
 
+    /** How a subscription attempt went. */
+    private enum Outcome { SUBSCRIBED, UNSUPPORTED, FAILED }
+
     private void streamLoop() {
         long backoff = 100;
+        boolean pollingLogged = false;
         while (!closed) {
             boolean subscribed = false;
+            boolean unsupported = false;
             for (HostPort candidate : candidates()) {
                 if (closed) return;
                 try {
-                    subscribed = subscribe(candidate, 3);
+                    Outcome o = subscribe(candidate, 3);
+                    subscribed = o == Outcome.SUBSCRIBED;
+                    unsupported |= o == Outcome.UNSUPPORTED;
                 } catch (IOException e) {
                     LOG.debug("msg=\"operator stream failed\" master={} error=\"{}\"", candidate, e.toString());
                 } catch (InterruptedException e) {
@@ -166,10 +173,23 @@ public final class MasterFeed implements AutoCloseable {
                 if (subscribed) break;
             }
             if (closed) return;
-            if (subscribed) backoff = 100;
+            long wait = backoff;
+            if (subscribed) {
+                backoff = 100;
+                pollingLogged = false;
+            } else if (unsupported) {
+                // a master without the operator API (older than Mesos 1.1): /master/state every refreshSeconds is
+                // all there is, as with Mesos-DNS; ask for the stream again now and then
+                if (!pollingLogged) {
+                    LOG.warn("msg=\"the master has no operator event stream; names follow /master/state every refreshSeconds\" refresh_seconds={}",
+                            refresh.toSeconds());
+                    pollingLogged = true;
+                }
+                wait = Math.max(refresh.toMillis(), 2_000);
+            }
             synchronized (lock) {
                 try {
-                    lock.wait(backoff);
+                    lock.wait(wait);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -178,8 +198,8 @@ public final class MasterFeed implements AutoCloseable {
         }
     }
 
-    /** Streams from {@code master} until the stream ends; true when it subscribed at all. */
-    private boolean subscribe(HostPort master, int redirectsLeft) throws IOException, InterruptedException {
+    /** Streams from {@code master} until the stream ends. */
+    private Outcome subscribe(HostPort master, int redirectsLeft) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(uri(master, "/api/v1"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -191,13 +211,15 @@ public final class MasterFeed implements AutoCloseable {
             resp.body().close();
             Optional<HostPort> next = resp.headers().firstValue("Location").map(MasterFeed::hostPortOf);
             if (next.isPresent() && redirectsLeft > 0) return subscribe(next.get(), redirectsLeft - 1);
-            return false;
+            return Outcome.FAILED;
         }
         if (resp.statusCode() != 200) {
             String body = new String(resp.body().readNBytes(512), StandardCharsets.UTF_8);
             resp.body().close();
-            LOG.info("msg=\"operator stream refused\" master={} status={} body=\"{}\"", master, resp.statusCode(), body.strip());
-            return false;
+            int status = resp.statusCode();
+            if (status == 404 || status == 405 || status == 501) return Outcome.UNSUPPORTED;
+            LOG.info("msg=\"operator stream refused\" master={} status={} body=\"{}\"", master, status, body.strip());
+            return Outcome.FAILED;
         }
         stream = resp.body();
         connectedTo = master;
@@ -226,7 +248,7 @@ public final class MasterFeed implements AutoCloseable {
             }
             if (subscribed) mirror.event(event);
         }
-        return subscribed;
+        return subscribed ? Outcome.SUBSCRIBED : Outcome.FAILED;
     }
 
     /** Asks the master we are subscribed to for its MasterInfo: the leader record wants its own IP. */
