@@ -213,6 +213,23 @@ class DockerAgentIntegrationTest {
     }
 
     @Test
+    void commandHealthChecksRunInsideTheContainer() {
+        // /tmp/ready exists only in the container's file system: a check on the agent's host would fail
+        TaskInfo t = dockerTask("checked", "touch /tmp/ready; exec sleep 300", DockerInfo.Network.NONE, 0).toBuilder()
+                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
+                        .setCommand(CommandInfo.newBuilder().setValue("test -f /tmp/ready && test \"$CHECK\" = yes")
+                                .setEnvironment(Environment.newBuilder().addVariables(Environment.Variable.newBuilder()
+                                        .setName("CHECK").setValue("yes"))))
+                        .setDelaySeconds(0).setIntervalSeconds(0.5).setTimeoutSeconds(10).setGracePeriodSeconds(30))
+                .build();
+        master.send(AgentMessage.launch(FRAMEWORK, t));
+        TaskStatus running = ackUntilRunning("checked");
+        assertThat(running.getContainerStatus().getNetworkInfosCount()).as("no network, no address").isZero();
+        TaskStatus healthy = master.awaitUpdate(s -> s.getTaskId().getValue().equals("checked") && s.hasHealthy(), WAIT);
+        assertThat(healthy.getHealthy()).isTrue();
+    }
+
+    @Test
     void aBadImageOrCommandFailsTheLaunchWithDockersMessage() throws Exception {
         int closed = DockerTestSupport.freePorts(1).get(0);
         String missing = "127.0.0.1:" + closed + "/strata/nothing:1";
@@ -261,6 +278,7 @@ class DockerAgentIntegrationTest {
             ackUntilRunning("pulled");
             assertThat(master.await("pulled", TaskState.TASK_FINISHED, WAIT).getMessage()).isEqualTo("Container exited with status 0");
             assertThat(Files.readString(sandboxOf("pulled").resolve("stdout"))).isEqualTo("pulled from the registry\n");
+            DockerTestSupport.run(List.of("docker", "rmi", pushed), 60);
         }
     }
 
