@@ -33,9 +33,18 @@ public final class Logging {
         };
     }
 
-    /** Silences warnings that say nothing to a Strata operator (embedded ZooKeeper's connection-limit notice). */
+    /**
+     * Silences library warnings that say nothing to a Strata operator: the embedded ZooKeeper's connection-limit
+     * notice, and the ZooKeeper client's stack trace on every reconnect attempt (Strata logs the connection's state
+     * itself, and says so in one line when ZooKeeper cannot be reached at start).
+     */
     public static void quietKnownNoise() {
-        if (context() != null) context().getLogger("org.apache.zookeeper.server.ServerCnxnFactory").setLevel(Level.ERROR);
+        LoggerContext ctx = context();
+        if (ctx == null) return;
+        for (String noisy : new String[] {"org.apache.zookeeper.server.ServerCnxnFactory", "org.apache.zookeeper.ClientCnxn",
+                "org.apache.curator.retry.ExponentialBackoffRetry"}) {
+            ctx.getLogger(noisy).setLevel(Level.ERROR);
+        }
     }
 
     /** Sets the root level; null keeps the one logback.xml chose (STRATA_LOG_LEVEL or INFO). */
