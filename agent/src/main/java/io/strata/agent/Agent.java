@@ -468,9 +468,13 @@ public final class Agent implements AgentStream.Handler {
         @Override
         public void started(DockerContainer container) {
             synchronized (Agent.this) {
-                // a stopping agent leaves the container running: the next one re-attaches it (its id is checkpointed)
                 AgentTask t = live();
-                if (t == null) return;
+                if (t == null) {
+                    // a stopping agent leaves the container running: the next one re-attaches it (its id is
+                    // checkpointed); a container nobody wants any more goes
+                    if (!closed) docker.removeLater(container.dockerId());
+                    return;
+                }
                 t.docker(container);
                 checkpoint(t);
                 watchDocker(t, container);

@@ -160,7 +160,8 @@ public final class AgentServer implements AutoCloseable {
         if (c.attributes() != null) f.put("attributes", c.attributes());
         f.put("containerizers", String.join(",", containerizers));
         if (docker != null) {
-            f.put("docker_socket", docker.settings().host());
+            String host = docker.settings().host();
+            f.put("docker_socket", host.startsWith("unix://") ? host.substring("unix://".length()) : host);
             f.put("docker_config", String.valueOf(docker.settings().config()));
         }
         f.put("isolation", cgroups.version() == 0 ? "posix/cpu,posix/mem" : "cgroups/cpu,cgroups/mem");
