@@ -2,6 +2,7 @@ package io.strata.node;
 
 import io.strata.agent.AgentConfig;
 import io.strata.agent.AgentServer;
+import io.strata.agent.containerizer.docker.DockerSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,6 +67,21 @@ public final class AgentCommand implements Callable<Integer> {
                     + "re-attaches to them when it is back.")
     boolean killTasksOnShutdown;
 
+    @Option(names = "--containerizers", paramLabel = "LIST",
+            description = "Mesos' --containerizers: mesos (processes) and/or docker, in order of preference, e.g. "
+                    + "\"docker,mesos\". Default: mesos, plus docker when the Docker daemon answers at start.")
+    String containerizers;
+
+    @Option(names = {"--docker-host", "--docker-socket", "--docker_socket"}, paramLabel = "ADDR",
+            description = "The Docker daemon: a socket path (/var/run/docker.sock), unix:///path or tcp://host:port. "
+                    + "Default: $DOCKER_HOST or unix:///var/run/docker.sock.")
+    String dockerHost;
+
+    @Option(names = {"--docker-config", "--docker_config"}, paramLabel = "FILE",
+            description = "Docker CLI config.json with registry credentials for pulls. Default: "
+                    + "$DOCKER_CONFIG/config.json or ~/.docker/config.json.")
+    Path dockerConfig;
+
     @Option(names = {"--max-completed-tasks", "--max_completed_tasks"}, defaultValue = "1000", paramLabel = "N",
             description = "Completed tasks kept for /state. Default: ${DEFAULT-VALUE}.")
     int maxCompletedTasks;
@@ -87,9 +103,22 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }
         if (master.isBlank()) throw new IllegalArgumentException("--master must not be empty");
-        return new AgentConfig(master.trim(), host, port, Hosts.advertised(host, hostname),
+        AgentConfig config = new AgentConfig(master.trim(), host, port, Hosts.advertised(host, hostname),
                 workDir.toAbsolutePath().normalize(), blankToNull(resources), blankToNull(attributes), pub,
-                killTasksOnShutdown, noCgroups ? null : blankToNull(cgroupsRoot), maxCompletedTasks);
+                killTasksOnShutdown, noCgroups ? null : blankToNull(cgroupsRoot), maxCompletedTasks)
+                .withContainerizers(AgentConfig.parseContainerizers(containerizers));
+        if (dockerHost != null || dockerConfig != null) {
+            DockerSettings defaults = DockerSettings.defaults();
+            config = config.withDocker(new DockerSettings(dockerHost == null ? defaults.host() : dockerAddress(dockerHost),
+                    dockerConfig == null ? defaults.config() : dockerConfig.toAbsolutePath().normalize()));
+        }
+        return config;
+    }
+
+    /** Mesos' --docker_socket is a path; Docker's own DOCKER_HOST is a URL. Accept both. */
+    static String dockerAddress(String value) {
+        String v = value.trim();
+        return v.startsWith("/") ? "unix://" + v : v;
     }
 
     private static String blankToNull(String s) {

@@ -117,6 +117,23 @@ class CommandLineTest {
     }
 
     @Test
+    void agentContainerizerAndDockerFlags() {
+        AgentConfig c = AgentCommand.class.cast(parse("agent", "--master", "m:5050", "--containerizers", "docker,mesos",
+                "--docker_socket", "/run/docker.sock", "--docker-config", "/etc/strata/docker.json")).toConfig();
+        assertThat(c.containerizers()).containsExactly("docker", "mesos");
+        assertThat(c.docker().host()).isEqualTo("unix:///run/docker.sock");
+        assertThat(c.docker().config()).isEqualTo(Path.of("/etc/strata/docker.json"));
+        AgentConfig tcp = AgentCommand.class.cast(parse("agent", "--master", "m:5050", "--docker-host", "tcp://10.0.0.9:2375"))
+                .toConfig();
+        assertThat(tcp.docker().host()).isEqualTo("tcp://10.0.0.9:2375");
+        AgentConfig auto = AgentCommand.class.cast(parse("agent", "--master", "m:5050")).toConfig();
+        assertThat(auto.containerizers()).isNull();
+        assertThat(auto.docker()).isNull();
+        assertThatThrownBy(() -> AgentCommand.class.cast(parse("agent", "--master", "m:5050", "--containerizers", "lxc"))
+                .toConfig()).hasMessageContaining("lxc");
+    }
+
+    @Test
     void agentBooleanAndRoleSpellings() {
         assertThat(AgentCommand.class.cast(parse("agent", "--master", "m:5050", "--default_role", "slave_public"))
                 .toConfig().isPublic()).isTrue();
