@@ -112,7 +112,11 @@ public final class Lifecycle {
         if (hookInstalled) return;
         hookInstalled = true;
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            if (out != null) out.println("Stopping…");
+            boolean anything;
+            synchronized (this) {
+                anything = !parts.isEmpty();
+            }
+            if (out != null && anything) out.println("Stopping…");
             Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-watchdog").start(() -> {
                 try {
                     Thread.sleep(STOP_LIMIT.toMillis());
