@@ -888,10 +888,12 @@ public final class Agent implements AgentStream.Handler {
             if (id != null && Ids.isSafePathSegment(id.asText())) agentId = id.asText();
         }
         Path fwRoot = layout.frameworksMetaDir();
-        if (!Files.isDirectory(fwRoot)) return;
-        try (DirectoryStream<Path> fwDirs = Files.newDirectoryStream(fwRoot)) {
-            for (Path fwDir : fwDirs) recoverFramework(fwDir);
+        if (Files.isDirectory(fwRoot)) {
+            try (DirectoryStream<Path> fwDirs = Files.newDirectoryStream(fwRoot)) {
+                for (Path fwDir : fwDirs) recoverFramework(fwDir);
+            }
         }
+        // even without checkpoints: containers labelled with this work dir are this agent's
         List<DockerContainerizer.Found> containers = listDockerContainers();
         int live = 0;
         for (AgentTask task : List.copyOf(tasks.values())) {

@@ -329,6 +329,26 @@ class DockerAgentIntegrationTest {
     }
 
     @Test
+    void containersOfThisAgentThatNoTaskClaimsAreRemovedOnStart() throws Exception {
+        String orphan = docker.createContainerCmd(image).withName("mesos-orphan-" + UUID.randomUUID())
+                .withEntrypoint("/bin/sleep").withCmd("300")
+                .withLabels(java.util.Map.of(DockerRunSpec.LABEL_WORK_DIR, workDir.toAbsolutePath().normalize().toString(),
+                        DockerRunSpec.LABEL_CONTAINER_ID, "claimed-by-nobody"))
+                .exec().getId();
+        docker.startContainerCmd(orphan).exec();
+        String stranger = docker.createContainerCmd(image).withName("not-an-agents-" + UUID.randomUUID())
+                .withEntrypoint("/bin/sleep").withCmd("300").exec().getId();
+        try {
+            agent.close();
+            agent = AgentServer.start(config(false));
+            await().atMost(WAIT).until(() -> !containerExists(orphan));
+            assertThat(containerExists(stranger)).as("a container without this agent's label is none of its business").isTrue();
+        } finally {
+            docker.removeContainerCmd(stranger).withForce(true).exec();
+        }
+    }
+
+    @Test
     void aKillWhileTheImageIsPulledEndsTheTaskAtOnce() throws Exception {
         // a registry that accepts the connection and never answers keeps the pull busy
         try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -348,6 +368,7 @@ class DockerAgentIntegrationTest {
             TaskStatus killed = master.await("slow", TaskState.TASK_KILLED, Duration.ofSeconds(10));
             assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH);
             assertThat(master.updates("slow")).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_KILLED);
+            for (java.net.Socket s : held) s.close();
         }
     }
 
