@@ -184,6 +184,41 @@ class DockerAgentIntegrationTest {
     }
 
     @Test
+    void aTaskOnAUserNetworkReportsItsAddressThereAndPassesATcpCheckOnItsHostPort() {
+        String network = "strata-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String networkId = docker.createNetworkCmd().withName(network).withDriver("bridge").exec().getId();
+        try {
+            int hostPort = ports.get(2);
+            TaskInfo.Builder t = dockerTask("on-net", "exec httpd -f -p 80 -h /www", DockerInfo.Network.USER, hostPort).toBuilder()
+                    .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.TCP)
+                            .setTcp(HealthCheck.TCPCheckInfo.newBuilder().setPort(hostPort))
+                            .setDelaySeconds(0).setIntervalSeconds(0.5).setTimeoutSeconds(5).setGracePeriodSeconds(30));
+            // Marathon's "networks": [{"mode": "container", "name": ..., "labels": ...}]
+            t.getContainerBuilder().addNetworkInfos(org.apache.mesos.v1.Protos.NetworkInfo.newBuilder().setName(network)
+                    .setLabels(Labels.newBuilder().addLabels(Label.newBuilder().setKey("zone").setValue("test"))));
+            master.send(AgentMessage.launch(FRAMEWORK, t.build()));
+            TaskStatus running = ackUntilRunning("on-net");
+            var info = running.getContainerStatus().getNetworkInfos(0);
+            assertThat(info.getName()).isEqualTo(network);
+            assertThat(info.getLabels().getLabels(0).getKey()).isEqualTo("zone");
+            String ip = info.getIpAddresses(0).getIpAddress();
+            InspectContainerResponse c = docker.inspectContainerCmd("mesos-" + running.getContainerStatus().getContainerId().getValue()).exec();
+            assertThat(c.getNetworkSettings().getNetworks().get(network).getIpAddress()).isEqualTo(ip);
+            TaskStatus healthy = master.awaitUpdate(s -> s.getTaskId().getValue().equals("on-net") && s.hasHealthy(), WAIT);
+            assertThat(healthy.getHealthy()).isTrue();
+            master.ack(FW, healthy);
+            master.send(AgentMessage.kill(FW, TaskID.newBuilder().setValue("on-net").build(),
+                    KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(0)).build()));
+            master.ack(FW, master.await("on-net", TaskState.TASK_KILLING, WAIT));
+            master.ack(FW, master.await("on-net", TaskState.TASK_KILLED, WAIT));
+            await().atMost(WAIT).until(() -> !containerExists(c.getId()));
+        } finally {
+            DockerTestSupport.removeContainersOf(docker, workDir);
+            docker.removeNetworkCmd(networkId).exec();
+        }
+    }
+
+    @Test
     void aContainerKilledBehindTheAgentsBackFailsItsTask() {
         master.send(AgentMessage.launch(FRAMEWORK, dockerTask("victim", "exec sleep 300", DockerInfo.Network.BRIDGE, 0)));
         TaskStatus running = ackUntilRunning("victim");
