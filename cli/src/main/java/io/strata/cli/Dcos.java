@@ -6,10 +6,7 @@ import io.strata.cli.marathon.MarathonCommand;
 import io.strata.cli.mesos.NodeCommand;
 import io.strata.cli.mesos.ServiceCommand;
 import io.strata.cli.mesos.TaskCommand;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,17 +29,14 @@ import picocli.CommandLine.Option;
                 "",
                 "Run 'dcos <command> --help' for a command's usage."})
 public final class Dcos implements Callable<Integer> {
-    /** The command families, in the order help lists them. Built only when used. */
-    static final Map<String, Supplier<Class<?>>> COMMANDS = new LinkedHashMap<>();
-
-    static {
-        COMMANDS.put("config", () -> ConfigCommand.class);
-        COMMANDS.put("help", () -> HelpCommand.class);
-        COMMANDS.put("marathon", () -> MarathonCommand.class);
-        COMMANDS.put("node", () -> NodeCommand.class);
-        COMMANDS.put("service", () -> ServiceCommand.class);
-        COMMANDS.put("task", () -> TaskCommand.class);
-    }
+    /** Every command, in the order help lists them. */
+    static final CommandTree.Node TREE = CommandTree.node("dcos", Dcos.class,
+            ConfigCommand.tree(),
+            CommandTree.node("help", HelpCommand.class),
+            MarathonCommand.tree(),
+            NodeCommand.tree(),
+            ServiceCommand.tree(),
+            TaskCommand.tree());
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
@@ -67,8 +61,14 @@ public final class Dcos implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // a POST that fails on a reused connection must not be sent twice (an app would be created twice)
+        System.setProperty("sun.net.http.retryPost", "false");
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             System.exit(Version.print(Cli.system()));
+        }
+        if (args.length == 1 && args[0].equals("__train")) {
+            Training.run();
+            System.exit(0);
         }
         int code = run(Cli.system(), args);
         System.out.flush();
@@ -78,7 +78,7 @@ public final class Dcos implements Callable<Integer> {
     /** Runs one command line; returns the exit status. Tests call this with their own {@link Cli}. */
     public static int run(Cli cli, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) return Version.print(cli);
-        CommandLine cl = commandLine(cli, firstCommand(args));
+        CommandLine cl = commandLine(cli, java.util.List.of(args));
         try {
             return cl.execute(args);
         } finally {
@@ -87,27 +87,29 @@ public final class Dcos implements Callable<Integer> {
         }
     }
 
-    /** The first word that is not an option: the command family to build. */
-    static String firstCommand(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--log-level")) {
-                i++;
-                continue;
-            }
-            if (!a.startsWith("-")) return a;
-        }
-        return null;
+    /**
+     * picocli's model of the commands on the path the words name ({@code marathon app list}): each command on it
+     * with only the next one as its subcommand, and where the path ends, every subcommand (for its usage and for
+     * "did you mean" when a word matches none).
+     */
+    public static CommandLine commandLine(Cli cli, java.util.List<String> words) {
+        Factory factory = new Factory(cli);
+        CommandLine root = build(TREE, factory, words);
+        configure(root, cli);
+        return root;
     }
 
-    static CommandLine commandLine(Cli cli, String wanted) {
-        Factory factory = new Factory(cli);
-        CommandLine cl = new CommandLine(new Dcos(cli), factory);
-        boolean all = wanted == null || !COMMANDS.containsKey(wanted) || wanted.equals("help");
-        for (Map.Entry<String, Supplier<Class<?>>> e : COMMANDS.entrySet()) {
-            if (all || e.getKey().equals(wanted)) cl.addSubcommand(e.getKey(), new CommandLine(e.getValue().get(), factory));
+    private static CommandLine build(CommandTree.Node node, Factory factory, java.util.List<String> words) {
+        CommandLine cl = new CommandLine(node.command(), factory);
+        if (node.children().isEmpty()) return cl;
+        for (int i = 0; i < words.size(); i++) {
+            CommandTree.Node next = node.find(words.get(i));
+            if (next != null) {
+                cl.addSubcommand(next.name(), build(next, factory, words.subList(i + 1, words.size())));
+                return cl;
+            }
         }
-        configure(cl, cli);
+        for (CommandTree.Node child : node.children()) cl.addSubcommand(child.name(), new CommandLine(child.command(), factory));
         return cl;
     }
 
@@ -118,7 +120,11 @@ public final class Dcos implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String name = c.getCommandSpec().qualifiedName();
-            cli.err.println("Error: " + ex.getMessage() + ". See '" + name + " --help'.");
+            String message = ex.getMessage();
+            java.util.List<String> close = ex instanceof CommandLine.UnmatchedArgumentException u
+                    ? suggestions(u.getUnmatched(), c.getSubcommands().keySet()) : java.util.List.of();
+            message += close.isEmpty() ? "." : ". Did you mean: " + String.join(" or ", close) + "?";
+            cli.err.println("Error: " + message + " See '" + name + " --help'.");
             return 1;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -133,6 +139,34 @@ public final class Dcos implements Callable<Integer> {
                     + " (run again with --debug for details)");
             return 1;
         });
+    }
+
+    /** Subcommand names within two edits of a mistyped word. */
+    static java.util.List<String> suggestions(java.util.List<String> unmatched, java.util.Set<String> names) {
+        if (unmatched.isEmpty()) return java.util.List.of();
+        String word = unmatched.get(0);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String n : names) {
+            if (distance(word, n) <= 2 && !word.startsWith("-")) out.add(n);
+        }
+        return out;
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** Creates commands with the {@link Cli} they work with. */

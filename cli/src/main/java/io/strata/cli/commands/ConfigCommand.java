@@ -1,8 +1,11 @@
 package io.strata.cli.commands;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.Version;
 import io.strata.cli.config.DcosConfig;
 import io.strata.cli.output.Jsons;
@@ -16,8 +19,6 @@ import picocli.CommandLine.Parameters;
 /** {@code dcos config}: read and change the CLI's configuration file. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Manage the CLI's configuration file (~/.dcos/dcos.toml, or $DCOS_CONFIG).",
-        subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Unset.class,
-                ConfigCommand.Prepend.class, ConfigCommand.Append.class, ConfigCommand.Validate.class},
         footerHeading = "%nProperties:%n",
         footer = {"  core.dcos_url          the cluster's URL (default " + DcosConfig.DEFAULT_DCOS_URL + ", a local cluster)",
                 "  core.mesos_master_url  talk to a Mesos master directly instead of through the cluster's URL",
@@ -36,6 +37,11 @@ public final class ConfigCommand implements Callable<Integer> {
 
     ConfigCommand(Cli cli) {
         this.cli = cli;
+    }
+
+    public static CommandTree.Node tree() {
+        return node("config", ConfigCommand.class, node("set", Set.class), node("show", Show.class), node("unset", Unset.class),
+                node("prepend", Prepend.class), node("append", Append.class), node("validate", Validate.class));
     }
 
     @Override

@@ -7,15 +7,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code dcos help [<command>...]}: the commands, or one command's usage. */
 @Command(name = "help", mixinStandardHelpOptions = true, description = "Show the commands, or a command's usage: dcos help marathon app.")
 public final class HelpCommand implements Callable<Integer> {
     private final Cli cli;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "<command>", description = "The command to describe, e.g. marathon app add.")
     List<String> command;
@@ -26,7 +22,8 @@ public final class HelpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine target = spec.root().commandLine();
+        List<String> words = command == null ? List.of() : command;
+        CommandLine target = io.strata.cli.Dcos.commandLine(cli, words);
         if (command != null) {
             for (String word : command) {
                 CommandLine next = target.getSubcommands().get(word);

@@ -1,8 +1,11 @@
 package io.strata.cli.marathon;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.commands.Base;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -13,12 +16,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon deployment}: what Marathon is changing right now. */
-@Command(name = "deployment", mixinStandardHelpOptions = true, description = "List, watch, stop and roll back deployments.",
-        subcommands = {DeploymentCommands.ListDeployments.class, DeploymentCommands.Rollback.class,
-                DeploymentCommands.Stop.class, DeploymentCommands.Watch.class})
+@Command(name = "deployment", mixinStandardHelpOptions = true, description = "List, watch, stop and roll back deployments.")
 final class DeploymentCommands extends Base.Parent {
     DeploymentCommands(Cli cli) {
         super(cli);
+    }
+
+    static CommandTree.Node tree() {
+        return node("deployment", DeploymentCommands.class, node("list", ListDeployments.class), node("rollback", Rollback.class),
+                node("stop", Stop.class), node("watch", Watch.class));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the deployments in progress (of one app).")

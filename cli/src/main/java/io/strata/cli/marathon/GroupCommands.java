@@ -1,8 +1,11 @@
 package io.strata.cli.marathon;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import java.util.List;
@@ -11,12 +14,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon group}: groups of applications deployed together. */
-@Command(name = "group", mixinStandardHelpOptions = true, description = "Add, list, scale, change and remove groups.",
-        subcommands = {GroupCommands.Add.class, GroupCommands.ListGroups.class, GroupCommands.Scale.class,
-                GroupCommands.Show.class, GroupCommands.Remove.class, GroupCommands.Update.class})
+@Command(name = "group", mixinStandardHelpOptions = true, description = "Add, list, scale, change and remove groups.")
 final class GroupCommands extends Base.Parent {
     GroupCommands(Cli cli) {
         super(cli);
+    }
+
+    static CommandTree.Node tree() {
+        return node("group", GroupCommands.class, node("add", Add.class), node("list", ListGroups.class), node("scale", Scale.class),
+                node("show", Show.class), node("remove", Remove.class), node("update", Update.class));
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a group from its JSON definition (a file, an http(s) URL, or stdin).")

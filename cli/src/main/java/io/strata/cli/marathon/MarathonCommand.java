@@ -1,10 +1,13 @@
 package io.strata.cli.marathon;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
@@ -16,12 +19,24 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon}: apps, groups, deployments and tasks in Marathon, over its v2 REST API. */
 @Command(name = "marathon", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Deploy and manage applications with Marathon.",
-        subcommands = {MarathonCommand.About.class, MarathonCommand.App.class, DeploymentCommands.class,
-                GroupCommands.class, MarathonTaskCommands.class, MarathonCommand.Ping.class})
+        description = "Deploy and manage applications with Marathon.")
 public final class MarathonCommand extends Base.Parent {
     MarathonCommand(Cli cli) {
         super(cli);
+    }
+
+    public static CommandTree.Node tree() {
+        return node("marathon", MarathonCommand.class,
+                node("about", About.class),
+                node("app", App.class,
+                        node("add", App.Add.class), node("list", App.ListApps.class), node("remove", App.Remove.class),
+                        node("restart", App.Restart.class), node("show", App.Show.class), node("start", App.Start.class),
+                        node("stop", App.Stop.class), node("kill", App.Kill.class), node("update", App.Update.class),
+                        node("version", App.AppVersion.class, node("list", App.AppVersion.VersionList.class))),
+                DeploymentCommands.tree(),
+                GroupCommands.tree(),
+                MarathonTaskCommands.tree(),
+                node("ping", Ping.class));
     }
 
     static MarathonClient client(Cli cli) {
@@ -64,9 +79,7 @@ public final class MarathonCommand extends Base.Parent {
         }
     }
 
-    @Command(name = "app", mixinStandardHelpOptions = true, description = "Add, list, change and remove applications.",
-            subcommands = {App.Add.class, App.ListApps.class, App.Remove.class, App.Restart.class, App.Show.class,
-                    App.Start.class, App.Stop.class, App.Kill.class, App.Update.class, App.AppVersion.class})
+    @Command(name = "app", mixinStandardHelpOptions = true, description = "Add, list, change and remove applications.")
     static final class App extends Base.Parent {
         App(Cli cli) {
             super(cli);
@@ -313,8 +326,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "version", mixinStandardHelpOptions = true, description = "An application's versions.",
-                subcommands = {AppVersion.VersionList.class})
+        @Command(name = "version", mixinStandardHelpOptions = true, description = "An application's versions.")
         static final class AppVersion extends Base.Parent {
             AppVersion(Cli cli) {
                 super(cli);

@@ -1,8 +1,11 @@
 package io.strata.cli.marathon;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import java.util.ArrayList;
@@ -12,12 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon task}: the tasks Marathon runs for its apps. */
-@Command(name = "task", mixinStandardHelpOptions = true, description = "List, show, stop and kill Marathon's tasks.",
-        subcommands = {MarathonTaskCommands.ListTasks.class, MarathonTaskCommands.Show.class,
-                MarathonTaskCommands.Stop.class, MarathonTaskCommands.Kill.class})
+@Command(name = "task", mixinStandardHelpOptions = true, description = "List, show, stop and kill Marathon's tasks.")
 final class MarathonTaskCommands extends Base.Parent {
     MarathonTaskCommands(Cli cli) {
         super(cli);
+    }
+
+    static CommandTree.Node tree() {
+        return node("task", MarathonTaskCommands.class, node("list", ListTasks.class), node("show", Show.class),
+                node("stop", Stop.class), node("kill", Kill.class));
     }
 
     static JsonNode find(MarathonClient m, String taskId) {

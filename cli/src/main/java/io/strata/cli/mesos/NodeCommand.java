@@ -1,10 +1,13 @@
 package io.strata.cli.mesos;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
@@ -15,8 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code dcos node}: the cluster's machines — the leading master and the agents. */
 @Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Show the cluster's nodes (the leading master and every agent), and their logs.",
-        subcommands = {NodeCommand.ListNodes.class, NodeCommand.Log.class})
+        description = "Show the cluster's nodes (the leading master and every agent), and their logs.")
 public final class NodeCommand extends Base {
     static final String NA = "N/A";
 
@@ -25,6 +27,10 @@ public final class NodeCommand extends Base {
 
     NodeCommand(Cli cli) {
         super(cli);
+    }
+
+    public static CommandTree.Node tree() {
+        return node("node", NodeCommand.class, node("list", ListNodes.class), node("log", Log.class));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.strata.cli.mesos;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.strata.cli.Cli;
+import io.strata.cli.CommandTree;
 import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
@@ -13,8 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcos service}: the frameworks registered with Mesos (Marathon, and what packages install). */
 @Command(name = "service", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Show the services (Mesos frameworks) running in the cluster, and shut them down.",
-        subcommands = {ServiceCommand.Shutdown.class})
+        description = "Show the services (Mesos frameworks) running in the cluster, and shut them down.")
 public final class ServiceCommand extends Base {
     @Option(names = "--inactive", description = "Also the inactive ones (disconnected, within their failover timeout).")
     boolean inactive;
@@ -25,6 +27,10 @@ public final class ServiceCommand extends Base {
 
     ServiceCommand(Cli cli) {
         super(cli);
+    }
+
+    public static CommandTree.Node tree() {
+        return node("service", ServiceCommand.class, node("shutdown", Shutdown.class));
     }
 
     @Override

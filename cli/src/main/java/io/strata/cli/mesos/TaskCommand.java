@@ -1,10 +1,13 @@
 package io.strata.cli.mesos;
 
+import static io.strata.cli.CommandTree.node;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
+import io.strata.cli.CommandTree;
 import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
@@ -22,8 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dcos task}: the tasks Mesos runs, their logs and sandbox files. */
 @Command(name = "task", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Show the tasks Mesos runs, print their logs, list their sandbox files.",
-        subcommands = {TaskCommand.Log.class, TaskCommand.Ls.class})
+        description = "Show the tasks Mesos runs, print their logs, list their sandbox files.")
 public final class TaskCommand extends Base {
     @ArgGroup(exclusive = true)
     Which which = new Which();
@@ -42,6 +44,10 @@ public final class TaskCommand extends Base {
 
     TaskCommand(Cli cli) {
         super(cli);
+    }
+
+    public static CommandTree.Node tree() {
+        return node("task", TaskCommand.class, node("log", Log.class), node("ls", Ls.class));
     }
 
     @Override

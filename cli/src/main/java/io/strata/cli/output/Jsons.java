@@ -20,14 +20,17 @@ public final class Jsons {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false);
-    /** Two-space indent, {@code "key": value}, one array element per line, {@code []} and {@code {}} when empty. */
-    private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-            .withSeparators(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator("")));
+    /** Made when first used: commands that print tables never pay for it. */
+    private static final class Pretty {
+        /** Two-space indent, {@code "key": value}, one array element per line, {@code []} and {@code {}} when empty. */
+        static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator("")));
+    }
 
     private Jsons() {}
 
@@ -61,7 +64,7 @@ public final class Jsons {
     /** Pretty, with object keys sorted (stable output for people and for diffs). */
     public static String pretty(JsonNode n) {
         try {
-            return PRETTY.writeValueAsString(sorted(n));
+            return Pretty.WRITER.writeValueAsString(sorted(n));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
