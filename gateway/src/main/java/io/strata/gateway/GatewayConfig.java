@@ -2,6 +2,11 @@ package io.strata.gateway;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Everything the gateway needs to start. Built by {@code dcos-node gateway} and by {@code dcos-node local}.
@@ -92,5 +97,75 @@ public record GatewayConfig(
             throw new IllegalArgumentException(flag + " must be an http:// or https:// URL, got '" + url + "'");
         }
         return u;
+    }
+
+    /**
+     * Parses the gateway's flags, e.g. {@code --master zk://127.0.0.1:2181/strata --port 80}. Throws
+     * {@link IllegalArgumentException} with picocli's message on bad input.
+     */
+    public static GatewayConfig parse(String... args) {
+        Flags flags = new Flags();
+        try {
+            new CommandLine(flags).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return flags.toConfig();
+    }
+
+    /** The flags, for a launcher that embeds them as a picocli subcommand ({@code dcos-node gateway}). */
+    @Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Runs the gateway (Admin Router): one port in front of the master, Marathon, services, "
+                    + "agents, Mesos-DNS and Cosmos.")
+    public static final class Flags implements Callable<GatewayConfig> {
+        @Option(names = "--master", required = true, paramLabel = "URL",
+                description = "The masters: zk://host:2181/strata (the leader is found in ZooKeeper) or host:5050.")
+        String master;
+        @Option(names = {"--host", "--ip"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
+                description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+        String host;
+        @Option(names = "--port", defaultValue = "80", paramLabel = "PORT", description = "Port to listen on. Default: ${DEFAULT-VALUE}.")
+        int port;
+        @Option(names = "--marathon", defaultValue = DEFAULT_MARATHON, paramLabel = "URL",
+                description = "The root Marathon. Default: ${DEFAULT-VALUE}.")
+        String marathon;
+        @Option(names = {"--mesos-dns", "--mesos_dns"}, defaultValue = DEFAULT_MESOS_DNS, paramLabel = "URL",
+                description = "Mesos-DNS' HTTP API. Default: ${DEFAULT-VALUE}.")
+        String mesosDns;
+        @Option(names = "--cosmos", defaultValue = DEFAULT_COSMOS, paramLabel = "URL",
+                description = "Cosmos, the package manager. Default: ${DEFAULT-VALUE}.")
+        String cosmos;
+        @Option(names = {"--ui-dir", "--ui_dir"}, paramLabel = "DIR", description = "A directory served at / (the web UI).")
+        Path uiDir;
+        @Option(names = {"--max-body-size", "--max_body_size"}, defaultValue = "64m", paramLabel = "SIZE",
+                description = "Largest request body forwarded (bytes, or with k, m, g). Default: ${DEFAULT-VALUE}.")
+        String maxBody;
+
+        @Override
+        public GatewayConfig call() {
+            return toConfig();
+        }
+
+        public GatewayConfig toConfig() {
+            return new GatewayConfig(host, port, master, marathon, mesosDns, cosmos, uiDir, size(maxBody));
+        }
+    }
+
+    /** {@code 1048576}, {@code 64k}, {@code 64m}, {@code 1g}. */
+    static long size(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("b")) t = t.substring(0, t.length() - 1);
+        if (t.endsWith("k")) unit = 1024;
+        else if (t.endsWith("m")) unit = 1024 * 1024;
+        else if (t.endsWith("g")) unit = 1024L * 1024 * 1024;
+        if (unit > 1) t = t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(t.strip());
+            if (n <= 0) throw new NumberFormatException();
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--max-body-size must be a positive size like 1048576, 64k or 64m, got '" + text + "'");
+        }
     }
 }
