@@ -3,6 +3,7 @@ package io.strata.cli.commands;
 import io.strata.cli.Cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A command: the {@link Cli} it works with, and its own spec (for usage and names). */
@@ -11,6 +12,10 @@ public abstract class Base implements Callable<Integer> {
 
     @Spec
     protected CommandSpec spec;
+
+    /** -h/--help on every command (declared once here: picocli's help mixin costs start-up time per command). */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     protected Base(Cli cli) {
         this.cli = cli;

@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import io.strata.cli.CommandTree;
-import io.strata.cli.Version;
 import io.strata.cli.config.DcosConfig;
 import io.strata.cli.output.Jsons;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos config}: read and change the CLI's configuration file. */
-@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(name = "config",
         description = "Manage the CLI's configuration file (~/.dcos/dcos.toml, or $DCOS_CONFIG).",
         footerHeading = "%nProperties:%n",
         footer = {"  core.dcos_url          the cluster's URL (default " + DcosConfig.DEFAULT_DCOS_URL + ", a local cluster)",
@@ -29,14 +27,9 @@ import picocli.CommandLine.Parameters;
                 "  package.sources        package repositories (a list: use prepend/append)",
                 "Each property can be overridden by an environment variable: core.<key> by DCOS_<KEY> (core.dcos_url",
                 "also by DCOS_URL), <section>.<key> by DCOS_<SECTION>_<KEY>."})
-public final class ConfigCommand implements Callable<Integer> {
-    private final Cli cli;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+public final class ConfigCommand extends Base.Parent {
     ConfigCommand(Cli cli) {
-        this.cli = cli;
+        super(cli);
     }
 
     public static CommandTree.Node tree() {
@@ -44,22 +37,15 @@ public final class ConfigCommand implements Callable<Integer> {
                 node("prepend", Prepend.class), node("append", Append.class), node("validate", Validate.class));
     }
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(cli.out);
-        return 0;
-    }
-
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Set a property.")
-    static final class Set implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "set", description = "Set a property.")
+    static final class Set extends Base {
         @Parameters(index = "0", paramLabel = "<name>", description = "The property, e.g. core.dcos_url.")
         String name;
         @Parameters(index = "1", paramLabel = "<value>", description = "The value; for a list, JSON-like [\"a\", \"b\"].")
         String value;
 
         Set(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -75,17 +61,15 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the properties (or one property's value), the defaults included.")
-    static final class Show implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "show", description = "Print the properties (or one property's value), the defaults included.")
+    static final class Show extends Base {
         @Parameters(index = "0", arity = "0..1", paramLabel = "<name>", description = "Only this property's value.")
         String name;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         Show(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -111,14 +95,13 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove a property from the file.")
-    static final class Unset implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "unset", description = "Remove a property from the file.")
+    static final class Unset extends Base {
         @Parameters(index = "0", paramLabel = "<name>")
         String name;
 
         Unset(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -131,16 +114,15 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "prepend", mixinStandardHelpOptions = true, description = "Add a value at the start of a list property (package.sources).")
-    static final class Prepend implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "prepend", description = "Add a value at the start of a list property (package.sources).")
+    static final class Prepend extends Base {
         @Parameters(index = "0", paramLabel = "<name>")
         String name;
         @Parameters(index = "1", paramLabel = "<value>")
         String value;
 
         Prepend(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -149,16 +131,15 @@ public final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "append", mixinStandardHelpOptions = true, description = "Add a value at the end of a list property (package.sources).")
-    static final class Append implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "append", description = "Add a value at the end of a list property (package.sources).")
+    static final class Append extends Base {
         @Parameters(index = "0", paramLabel = "<name>")
         String name;
         @Parameters(index = "1", paramLabel = "<value>")
         String value;
 
         Append(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
@@ -176,12 +157,11 @@ public final class ConfigCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check the file's properties against their types.")
-    static final class Validate implements Callable<Integer> {
-        private final Cli cli;
+    @Command(name = "validate", description = "Check the file's properties against their types.")
+    static final class Validate extends Base {
 
         Validate(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override

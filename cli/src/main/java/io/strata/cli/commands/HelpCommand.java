@@ -3,21 +3,19 @@ package io.strata.cli.commands;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos help [<command>...]}: the commands, or one command's usage. */
-@Command(name = "help", mixinStandardHelpOptions = true, description = "Show the commands, or a command's usage: dcos help marathon app.")
-public final class HelpCommand implements Callable<Integer> {
-    private final Cli cli;
+@Command(name = "help", description = "Show the commands, or a command's usage: dcos help marathon app.")
+public final class HelpCommand extends Base {
 
     @Parameters(arity = "0..*", paramLabel = "<command>", description = "The command to describe, e.g. marathon app add.")
     List<String> command;
 
     HelpCommand(Cli cli) {
-        this.cli = cli;
+        super(cli);
     }
 
     @Override

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon deployment}: what Marathon is changing right now. */
-@Command(name = "deployment", mixinStandardHelpOptions = true, description = "List, watch, stop and roll back deployments.")
+@Command(name = "deployment", description = "List, watch, stop and roll back deployments.")
 final class DeploymentCommands extends Base.Parent {
     DeploymentCommands(Cli cli) {
         super(cli);
@@ -27,7 +27,7 @@ final class DeploymentCommands extends Base.Parent {
                 node("stop", Stop.class), node("watch", Watch.class));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the deployments in progress (of one app).")
+    @Command(name = "list", description = "List the deployments in progress (of one app).")
     static final class ListDeployments extends Base {
         @Parameters(arity = "0..1", paramLabel = "<app-id>")
         String appId;
@@ -70,8 +70,7 @@ final class DeploymentCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Undo a deployment in progress: Marathon starts one that goes back to where it began.")
+    @Command(name = "rollback", description = "Undo a deployment in progress: Marathon starts one that goes back to where it began.")
     static final class Rollback extends Base {
         @Parameters(paramLabel = "<deployment-id>")
         String id;
@@ -88,8 +87,7 @@ final class DeploymentCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Cancel a deployment in progress where it stands (no rollback).")
+    @Command(name = "stop", description = "Cancel a deployment in progress where it stands (no rollback).")
     static final class Stop extends Base {
         @Parameters(paramLabel = "<deployment-id>")
         String id;
@@ -105,7 +103,7 @@ final class DeploymentCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a deployment until it finishes.")
+    @Command(name = "watch", description = "Follow a deployment until it finishes.")
     static final class Watch extends Base {
         @Parameters(paramLabel = "<deployment-id>")
         String id;

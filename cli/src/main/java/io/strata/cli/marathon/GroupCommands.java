@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon group}: groups of applications deployed together. */
-@Command(name = "group", mixinStandardHelpOptions = true, description = "Add, list, scale, change and remove groups.")
+@Command(name = "group", description = "Add, list, scale, change and remove groups.")
 final class GroupCommands extends Base.Parent {
     GroupCommands(Cli cli) {
         super(cli);
@@ -25,7 +25,7 @@ final class GroupCommands extends Base.Parent {
                 node("show", Show.class), node("remove", Remove.class), node("update", Update.class));
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a group from its JSON definition (a file, an http(s) URL, or stdin).")
+    @Command(name = "add", description = "Add a group from its JSON definition (a file, an http(s) URL, or stdin).")
     static final class Add extends Base {
         @Parameters(arity = "0..1", paramLabel = "<group-resource>")
         String resource;
@@ -50,7 +50,7 @@ final class GroupCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the groups and how many apps each holds.")
+    @Command(name = "list", description = "List the groups and how many apps each holds.")
     static final class ListGroups extends Base {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -68,7 +68,7 @@ final class GroupCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Scale every app in a group by a factor.")
+    @Command(name = "scale", description = "Scale every app in a group by a factor.")
     static final class Scale extends Base {
         @Parameters(index = "0", paramLabel = "<group-id>")
         String id;
@@ -91,7 +91,7 @@ final class GroupCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a group's definition.")
+    @Command(name = "show", description = "Print a group's definition.")
     static final class Show extends Base {
         @Parameters(paramLabel = "<group-id>")
         String id;
@@ -109,7 +109,7 @@ final class GroupCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a group and everything in it.")
+    @Command(name = "remove", description = "Remove a group and everything in it.")
     static final class Remove extends Base {
         @Parameters(paramLabel = "<group-id>")
         String id;
@@ -127,8 +127,7 @@ final class GroupCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Change a group: <key>=<value> properties, or a JSON object on stdin.")
+    @Command(name = "update", description = "Change a group: <key>=<value> properties, or a JSON object on stdin.")
     static final class Update extends Base {
         @Parameters(index = "0", paramLabel = "<group-id>")
         String id;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import io.strata.cli.CommandTree;
-import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon}: apps, groups, deployments and tasks in Marathon, over its v2 REST API. */
-@Command(name = "marathon", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(name = "marathon",
         description = "Deploy and manage applications with Marathon.")
 public final class MarathonCommand extends Base.Parent {
     MarathonCommand(Cli cli) {
@@ -48,7 +47,7 @@ public final class MarathonCommand extends Base.Parent {
         else cli.print().line("Created deployment " + MarathonClient.deploymentId(answer));
     }
 
-    @Command(name = "about", mixinStandardHelpOptions = true, description = "Print Marathon's info (/v2/info).")
+    @Command(name = "about", description = "Print Marathon's info (/v2/info).")
     static final class About extends Base {
         About(Cli cli) {
             super(cli);
@@ -61,7 +60,7 @@ public final class MarathonCommand extends Base.Parent {
         }
     }
 
-    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that Marathon answers.")
+    @Command(name = "ping", description = "Check that Marathon answers.")
     static final class Ping extends Base {
         @Option(names = "--once", description = "Accepted for compatibility: Strata pings once.")
         boolean once;
@@ -79,14 +78,13 @@ public final class MarathonCommand extends Base.Parent {
         }
     }
 
-    @Command(name = "app", mixinStandardHelpOptions = true, description = "Add, list, change and remove applications.")
+    @Command(name = "app", description = "Add, list, change and remove applications.")
     static final class App extends Base.Parent {
         App(Cli cli) {
             super(cli);
         }
 
-        @Command(name = "add", mixinStandardHelpOptions = true,
-                description = "Add an application from its JSON definition (a file, an http(s) URL, or stdin).")
+        @Command(name = "add", description = "Add an application from its JSON definition (a file, an http(s) URL, or stdin).")
         static final class Add extends Base {
             @Parameters(arity = "0..1", paramLabel = "<app-resource>", description = "The app's JSON; stdin when omitted.")
             String resource;
@@ -111,7 +109,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "List the applications.")
+        @Command(name = "list", description = "List the applications.")
         static final class ListApps extends Base {
             @Option(names = "--json", description = "Print JSON.")
             boolean json;
@@ -137,7 +135,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an application (its tasks are killed).")
+        @Command(name = "remove", description = "Remove an application (its tasks are killed).")
         static final class Remove extends Base {
             @Parameters(paramLabel = "<app-id>")
             String id;
@@ -155,7 +153,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "restart", mixinStandardHelpOptions = true, description = "Replace every task of an application (a rolling restart).")
+        @Command(name = "restart", description = "Replace every task of an application (a rolling restart).")
         static final class Restart extends Base {
             @Parameters(paramLabel = "<app-id>")
             String id;
@@ -181,7 +179,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an application's definition (marathon.json).")
+        @Command(name = "show", description = "Print an application's definition (marathon.json).")
         static final class Show extends Base {
             @Parameters(paramLabel = "<app-id>")
             String id;
@@ -205,7 +203,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stopped application (scale it from 0).")
+        @Command(name = "start", description = "Start a stopped application (scale it from 0).")
         static final class Start extends Base {
             @Parameters(index = "0", paramLabel = "<app-id>")
             String id;
@@ -237,7 +235,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop an application (scale it to 0, keep its definition).")
+        @Command(name = "stop", description = "Stop an application (scale it to 0, keep its definition).")
         static final class Stop extends Base {
             @Parameters(paramLabel = "<app-id>")
             String id;
@@ -264,7 +262,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill an application's tasks; Marathon starts new ones unless --scale.")
+        @Command(name = "kill", description = "Kill an application's tasks; Marathon starts new ones unless --scale.")
         static final class Kill extends Base {
             @Parameters(paramLabel = "<app-id>")
             String id;
@@ -297,8 +295,7 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "update", mixinStandardHelpOptions = true,
-                description = {"Change an application: <key>=<value> properties (instances=3 cmd=\"sleep 100\"), "
+        @Command(name = "update", description = {"Change an application: <key>=<value> properties (instances=3 cmd=\"sleep 100\"), "
                         + "or a JSON object on stdin."})
         static final class Update extends Base {
             @Parameters(index = "0", paramLabel = "<app-id>")
@@ -326,13 +323,13 @@ public final class MarathonCommand extends Base.Parent {
             }
         }
 
-        @Command(name = "version", mixinStandardHelpOptions = true, description = "An application's versions.")
+        @Command(name = "version", description = "An application's versions.")
         static final class AppVersion extends Base.Parent {
             AppVersion(Cli cli) {
                 super(cli);
             }
 
-            @Command(name = "list", mixinStandardHelpOptions = true, description = "List an application's versions, newest first.")
+            @Command(name = "list", description = "List an application's versions, newest first.")
             static final class VersionList extends Base {
                 @Parameters(paramLabel = "<app-id>")
                 String id;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos marathon task}: the tasks Marathon runs for its apps. */
-@Command(name = "task", mixinStandardHelpOptions = true, description = "List, show, stop and kill Marathon's tasks.")
+@Command(name = "task", description = "List, show, stop and kill Marathon's tasks.")
 final class MarathonTaskCommands extends Base.Parent {
     MarathonTaskCommands(Cli cli) {
         super(cli);
@@ -33,7 +33,7 @@ final class MarathonTaskCommands extends Base.Parent {
         throw new CliException("Task '" + taskId + "' does not exist; list them with: dcos marathon task list");
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the tasks (of one app).")
+    @Command(name = "list", description = "List the tasks (of one app).")
     static final class ListTasks extends Base {
         @Parameters(arity = "0..1", paramLabel = "<app-id>")
         String appId;
@@ -57,7 +57,7 @@ final class MarathonTaskCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a task's JSON.")
+    @Command(name = "show", description = "Print a task's JSON.")
     static final class Show extends Base {
         @Parameters(paramLabel = "<task-id>")
         String taskId;
@@ -73,7 +73,7 @@ final class MarathonTaskCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Kill a task; Marathon replaces it.")
+    @Command(name = "stop", description = "Kill a task; Marathon replaces it.")
     static final class Stop extends Base {
         @Parameters(paramLabel = "<task-id>")
         String taskId;
@@ -96,7 +96,7 @@ final class MarathonTaskCommands extends Base.Parent {
         }
     }
 
-    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill one or more tasks.")
+    @Command(name = "kill", description = "Kill one or more tasks.")
     static final class Kill extends Base {
         @Parameters(arity = "1..*", paramLabel = "<task-ids>")
         List<String> taskIds;

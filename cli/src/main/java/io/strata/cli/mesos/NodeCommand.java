@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import io.strata.cli.CommandTree;
-import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import io.strata.cli.output.Table;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dcos node}: the cluster's machines — the leading master and the agents. */
-@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(name = "node",
         description = "Show the cluster's nodes (the leading master and every agent), and their logs.")
 public final class NodeCommand extends Base {
     static final String NA = "N/A";
@@ -87,7 +86,7 @@ public final class NodeCommand extends Base {
         return "true".equalsIgnoreCase(agent.path("attributes").path("public_ip").asText(""));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show the nodes (same as dcos node).")
+    @Command(name = "list", description = "Show the nodes (same as dcos node).")
     static final class ListNodes extends Base {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -102,8 +101,7 @@ public final class NodeCommand extends Base {
         }
     }
 
-    @Command(name = "log", mixinStandardHelpOptions = true,
-            description = "Print the leading master's or an agent's log (the end of it; --follow for more as it comes).")
+    @Command(name = "log", description = "Print the leading master's or an agent's log (the end of it; --follow for more as it comes).")
     static final class Log extends Base {
         @Option(names = "--leader", description = "The leading master.")
         boolean leader;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CommandTree;
-import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import io.strata.cli.output.Table;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos service}: the frameworks registered with Mesos (Marathon, and what packages install). */
-@Command(name = "service", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(name = "service",
         description = "Show the services (Mesos frameworks) running in the cluster, and shut them down.")
 public final class ServiceCommand extends Base {
     @Option(names = "--inactive", description = "Also the inactive ones (disconnected, within their failover timeout).")
@@ -62,8 +61,7 @@ public final class ServiceCommand extends Base {
         return String.valueOf(Math.round(d * 1000) / 1000.0);
     }
 
-    @Command(name = "shutdown", mixinStandardHelpOptions = true,
-            description = "Shut a service down: Mesos kills its tasks and removes it (a Marathon app would restart it; remove the app instead).")
+    @Command(name = "shutdown", description = "Shut a service down: Mesos kills its tasks and removes it (a Marathon app would restart it; remove the app instead).")
     static final class Shutdown extends Base {
         @Parameters(paramLabel = "<service-id>", description = "The framework id (see dcos service).")
         String id;

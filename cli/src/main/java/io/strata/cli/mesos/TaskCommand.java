@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import io.strata.cli.CommandTree;
-import io.strata.cli.Version;
 import io.strata.cli.commands.Base;
 import io.strata.cli.output.Jsons;
 import io.strata.cli.output.Table;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dcos task}: the tasks Mesos runs, their logs and sandbox files. */
-@Command(name = "task", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(name = "task",
         description = "Show the tasks Mesos runs, print their logs, list their sandbox files.")
 public final class TaskCommand extends Base {
     @ArgGroup(exclusive = true)
@@ -177,8 +176,7 @@ public final class TaskCommand extends Base {
         return tasks;
     }
 
-    @Command(name = "log", mixinStandardHelpOptions = true,
-            description = "Print a task's log (the end of its stdout, or another sandbox file); --follow for more as it comes.")
+    @Command(name = "log", description = "Print a task's log (the end of its stdout, or another sandbox file); --follow for more as it comes.")
     static final class Log extends Base {
         @ArgGroup(exclusive = true)
         Which which = new Which();
@@ -212,7 +210,7 @@ public final class TaskCommand extends Base {
         }
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the files in a task's sandbox.")
+    @Command(name = "ls", description = "List the files in a task's sandbox.")
     static final class Ls extends Base {
         @ArgGroup(exclusive = true)
         Which which = new Which();
