@@ -78,7 +78,7 @@ public final class StateJson {
     public Map<String, String> flagMap() {
         MasterConfig c = m.config;
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("agent_ping_timeout", c.agentPingTimeout().toMillis() + "ms");
+        f.put("agent_ping_timeout", mesosDuration(c.agentPingTimeout()));
         f.put("allocation_interval", "1secs");
         f.put("authenticate_agents", "false");
         f.put("authenticate_frameworks", "false");
@@ -87,7 +87,7 @@ public final class StateJson {
         f.put("hostname", c.advertisedHost());
         f.put("ip", c.bindHost());
         f.put("max_agent_ping_timeouts", Integer.toString(c.maxAgentPingTimeouts()));
-        f.put("offer_timeout", c.offerTimeout() == null ? "" : c.offerTimeout().toMillis() + "ms");
+        if (c.offerTimeout() != null) f.put("offer_timeout", mesosDuration(c.offerTimeout()));
         f.put("port", Integer.toString(c.port()));
         f.put("quorum", "1");
         f.put("registry", "zookeeper");
@@ -96,6 +96,22 @@ public final class StateJson {
         f.put("work_dir", c.workDir() == null ? "" : c.workDir().toString());
         f.put("zk", c.zk() == null ? "" : c.zk());
         return f;
+    }
+
+    /** A duration as Mesos prints one: the largest unit that is at least one, e.g. "15secs", "100ms", "2mins". */
+    static String mesosDuration(java.time.Duration d) {
+        long nanos = d.toNanos();
+        String[] units = {"weeks", "days", "hrs", "mins", "secs", "ms", "us", "ns"};
+        long[] sizes = {7L * 86_400_000_000_000L, 86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
+                1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        for (int i = 0; i < units.length; i++) {
+            if (Math.abs(nanos) >= sizes[i] || i == units.length - 1) {
+                java.math.BigDecimal v = java.math.BigDecimal.valueOf(nanos)
+                        .divide(java.math.BigDecimal.valueOf(sizes[i]), 6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+                return v.toPlainString() + units[i];
+            }
+        }
+        return nanos + "ns";
     }
 
     public ObjectNode summary() {

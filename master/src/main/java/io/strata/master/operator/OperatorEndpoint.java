@@ -81,6 +81,9 @@ public final class OperatorEndpoint {
             text(ctx, 406, "Expecting 'Accept' to allow '" + SchedulerEndpoint.PROTOBUF + "' or '" + SchedulerEndpoint.JSON + "'");
             return;
         }
+        // As Mesos: a master that is not leading sends every operator call to the leader.
+        Master master = gate.leadingOrRedirect(ctx);
+        if (master == null) return;
         if (call.getType() == Call.Type.GET_HEALTH) {
             respond(ctx, encoding, Response.newBuilder().setType(Response.Type.GET_HEALTH)
                     .setGetHealth(Response.GetHealth.newBuilder().setHealthy(true)).build());
@@ -91,8 +94,6 @@ public final class OperatorEndpoint {
                     .setGetVersion(Response.GetVersion.newBuilder().setVersionInfo(versionInfo())).build());
             return;
         }
-        Master master = gate.leadingOrRedirect(ctx);
-        if (master == null) return;
         switch (call.getType()) {
             case SUBSCRIBE -> subscribe(ctx, master, encoding);
             case GET_FLAGS -> respond(ctx, encoding, master.call(() -> {

@@ -59,18 +59,10 @@ public final class StateEndpoints {
     }
 
     private void json(Context ctx, Function<StateJson, ObjectNode> view) {
-        Master m = gate.leading();
-        ObjectNode body;
-        if (m == null) {
-            body = Json.object();
-            body.put("version", MasterServer.MESOS_VERSION);
-            gate.leaderAddress().ifPresent(l -> body.put("leader", "master@" + l));
-            body.putArray("slaves");
-            body.putArray("frameworks");
-            body.putArray("completed_frameworks");
-        } else {
-            body = m.call(() -> view.apply(new StateJson(m)));
-        }
+        // As Mesos: a master that is not leading redirects state requests to the leader.
+        Master m = gate.leadingOrRedirect(ctx);
+        if (m == null) return;
+        ObjectNode body = m.call(() -> view.apply(new StateJson(m)));
         String jsonp = ctx.queryParam("jsonp");
         if (jsonp != null && jsonp.matches("[A-Za-z_$][A-Za-z0-9_$.]{0,63}")) {
             ctx.contentType("text/javascript").result(jsonp + "(" + body + ");");

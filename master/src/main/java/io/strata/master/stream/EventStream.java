@@ -79,20 +79,27 @@ public final class EventStream<E> {
     public void pump(OutputStream out, java.util.function.Function<E, byte[]> encoder, Supplier<E> heartbeat,
                      Duration heartbeatInterval) throws IOException {
         out.flush();
+        long interval = heartbeatInterval.toNanos();
+        // As Mesos: the first heartbeat right after what is already queued (SUBSCRIBED), then one every interval,
+        // however busy the stream is, so that clients can time out on silence.
+        long nextHeartbeat = System.nanoTime();
         try {
             while (true) {
-                Object next = queue.poll(heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+                long wait = heartbeat == null ? interval : Math.max(0, nextHeartbeat - System.nanoTime());
+                Object next = queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (next == CLOSE) break;
-                if (next == null) {
-                    if (heartbeat == null) continue;
-                    next = heartbeat.get();
+                if (next != null) {
+                    out.write(RecordIO.frame(encoder.apply((E) next)));
+                    // Write whatever else is already queued before flushing: one flush per burst.
+                    Object more;
+                    while ((more = queue.peek()) != null && more != CLOSE) {
+                        queue.poll();
+                        out.write(RecordIO.frame(encoder.apply((E) more)));
+                    }
                 }
-                out.write(RecordIO.frame(encoder.apply((E) next)));
-                // Write whatever else is already queued before flushing: one flush per burst.
-                Object more;
-                while ((more = queue.peek()) != null && more != CLOSE) {
-                    queue.poll();
-                    out.write(RecordIO.frame(encoder.apply((E) more)));
+                if (heartbeat != null && System.nanoTime() - nextHeartbeat >= 0) {
+                    out.write(RecordIO.frame(encoder.apply(heartbeat.get())));
+                    nextHeartbeat = System.nanoTime() + interval;
                 }
                 out.flush();
             }
