@@ -51,8 +51,7 @@ public final class DcosNode implements Runnable {
 
     @Override
     public void run() {
-        // no subcommand: show what there is
-        spec.commandLine().usage(System.err);
+        // no subcommand: picocli prints this message and the usage, exit code 2
         throw new CommandLine.ParameterException(spec.commandLine(), "choose a command, e.g. 'dcos-node local'");
     }
 
