@@ -10,6 +10,7 @@ import io.strata.common.detector.MasterDetector;
 import io.strata.common.http.HttpServers;
 import io.strata.common.json.Json;
 import io.strata.common.metrics.Metrics;
+import io.strata.gateway.proxy.JsonErrorHandler;
 import io.strata.gateway.proxy.Proxy;
 import io.strata.gateway.proxy.ProxyFailure;
 import io.strata.gateway.routing.RequestPath;
@@ -105,7 +106,11 @@ public final class GatewayServer implements AutoCloseable {
         // Paths are checked by RequestPath (encoded dot-segments are refused with a JSON answer), so Jetty
         // passes them through instead of refusing ambiguous ones with its own HTML page.
         Javalin app = HttpServers.create("gateway", config.bindHost(), config.port(), server.metrics,
-                cfg -> cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.LEGACY)));
+                cfg -> {
+                    cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.LEGACY));
+                    cfg.jetty.modifyServer(s -> s.setErrorHandler(new JsonErrorHandler()));
+                    cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
+                });
         for (HandlerType m : METHODS) {
             app.addHttpHandler(m, "/", server::handle);
             app.addHttpHandler(m, "/*", server::handle);

@@ -189,9 +189,10 @@ class GatewayServerTest {
     void traversalIsRefused() throws Exception {
         start(config());
         for (String path : new String[] {"/mesos/../etc/passwd", "/mesos/%2e%2e/etc/passwd", "/mesos/..%2f..%2fetc",
-                "/mesos/%252e%252e/x", "/service/svc/%2e%2e/%2e%2e/x", "/agent/agent-S0/..%5c..%5cx"}) {
-            String statusLine = rawGet(path);
-            assertThat(statusLine).as(path).startsWith("HTTP/1.1 400");
+                "/mesos/%252e%252e/x", "/service/svc/%2e%2e/%2e%2e/x", "/agent/agent-S0/..%5c..%5cx", "/../etc/passwd",
+                "/mesos/%00", "/mesos/x%zz"}) {
+            String response = rawGet(path);
+            assertThat(response).as(path).startsWith("HTTP/1.1 400").contains("\"code\":400").contains("application/json");
         }
         assertThat(service.seen).isEmpty();
         assertThat(agent.seen).isEmpty();
@@ -351,13 +352,13 @@ class GatewayServerTest {
         }
     }
 
-    /** A request with the path exactly as given (HTTP clients would normalise some of these). */
+    /** A request with the path exactly as given (HTTP clients would normalise some of these); the whole answer. */
     private String rawGet(String path) throws IOException {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 
