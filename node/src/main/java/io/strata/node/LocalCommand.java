@@ -3,7 +3,15 @@ package io.strata.node;
 import ch.qos.logback.classic.Level;
 import io.strata.agent.AgentConfig;
 import io.strata.agent.AgentServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strata.common.json.Json;
 import io.strata.common.zk.EmbeddedZooKeeper;
+import io.strata.dns.DnsConfig;
+import io.strata.dns.DnsServer;
+import io.strata.gateway.GatewayConfig;
+import io.strata.gateway.GatewayServer;
+import io.strata.marathon.MarathonConfig;
+import io.strata.marathon.MarathonServer;
 import io.strata.master.MasterConfig;
 import io.strata.master.MasterServer;
 import java.io.IOException;
@@ -30,8 +38,8 @@ import picocli.CommandLine.Option;
  * master and ZooKeeper, in that order. State (ZooKeeper data, agents' checkpoints) stays in the work dir.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Run a whole cluster on this machine in one process: ZooKeeper, a master, private agents "
-                + "and one public agent, all on 127.0.0.1.",
+        description = {"Run a whole cluster on this machine in one process: ZooKeeper, a master, private agents, "
+                + "one public agent, Marathon, the DNS server and the gateway, all on 127.0.0.1.",
                 "Stop it with Ctrl-C (or SIGTERM): tasks are killed, state in the work dir is kept for the next start."})
 public final class LocalCommand implements Callable<Integer> {
     /** How long start-up may take before the command reports what is missing instead of the banner. */
@@ -58,6 +66,22 @@ public final class LocalCommand implements Callable<Integer> {
             description = "The first agent's port; the others take the next ones. Default: ${DEFAULT-VALUE}.")
     int agentPort;
 
+    @Option(names = "--marathon-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Marathon's REST API (framework 'marathon'). Default: ${DEFAULT-VALUE}.")
+    int marathonPort;
+
+    @Option(names = "--dns-port", paramLabel = "PORT", defaultValue = "8053",
+            description = "Mesos-DNS compatible names, UDP and TCP. Default: ${DEFAULT-VALUE}.")
+    int dnsPort;
+
+    @Option(names = "--dns-http-port", paramLabel = "PORT", defaultValue = "8123",
+            description = "The DNS server's HTTP API (Mesos-DNS' /v1/...). Default: ${DEFAULT-VALUE}.")
+    int dnsHttpPort;
+
+    @Option(names = "--gateway-port", paramLabel = "PORT", defaultValue = "8000",
+            description = "The gateway (Admin Router): /mesos/, /marathon/, /service/<name>/. Default: ${DEFAULT-VALUE}.")
+    int gatewayPort;
+
     @Option(names = {"--host", "--ip"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
             description = "Address every daemon binds and advertises. Default: ${DEFAULT-VALUE}.")
     String host;
@@ -75,6 +99,44 @@ public final class LocalCommand implements Callable<Integer> {
     /** The plan the flags describe; throws IllegalArgumentException naming the flag when ports collide. */
     public LocalPlan toPlan() {
         return LocalPlan.plan(host, workDir.toAbsolutePath().normalize(), zkPort, masterPort, agentPort, agents);
+    }
+
+    /** The plan's ports and the services' ports; a collision names the flag to change. */
+    java.util.Map<Integer, String> listenPorts(LocalPlan plan) {
+        java.util.Map<Integer, String> ports = new java.util.LinkedHashMap<>(plan.listenPorts());
+        String[][] services = {{Integer.toString(marathonPort), "--marathon-port"}, {Integer.toString(dnsPort), "--dns-port"},
+                {Integer.toString(dnsHttpPort), "--dns-http-port"}, {Integer.toString(gatewayPort), "--gateway-port"}};
+        for (String[] s : services) {
+            int port = Integer.parseInt(s[0]);
+            if (port < 1 || port > 65535) throw new IllegalArgumentException(s[1] + " must be a port between 1 and 65535, got " + port);
+            String other = ports.putIfAbsent(port, s[1]);
+            if (other != null) throw new IllegalArgumentException(s[1] + " " + port + " is also " + other + "; choose another");
+        }
+        return ports;
+    }
+
+    /** The root Marathon, as DC/OS runs it: role slave_public (so apps may ask for the public agent), apps on '*' by default. */
+    MarathonConfig marathonConfig(LocalPlan plan) {
+        MarathonConfig d = MarathonConfig.defaults(plan.zkUrl(), "zk://" + plan.host() + ":" + plan.zkPort() + "/marathon");
+        return new MarathonConfig(d.master(), d.zk(), "marathon", plan.host(), marathonPort, plan.host(), d.failoverTimeout(),
+                "slave_public", d.user(), java.util.List.of("*"), d.localPortMin(), d.localPortMax(), d.maxVersions(),
+                d.reconciliationInterval(), d.declineOfferDuration(), d.taskLaunchTimeout(), d.webuiUrl(), d.zkSessionTimeout());
+    }
+
+    DnsConfig dnsConfig(LocalPlan plan) {
+        ObjectNode o = Json.object();
+        o.put("zk", plan.zkUrl());
+        o.put("port", dnsPort);
+        o.put("httpport", dnsHttpPort);
+        o.put("listener", plan.host());
+        o.put("httplistener", plan.host());
+        return DnsConfig.defaults().merge(o);
+    }
+
+    GatewayConfig gatewayConfig(LocalPlan plan) {
+        return GatewayConfig.local(plan.zkUrl()).withPort(gatewayPort)
+                .withMarathonUrl("http://" + plan.host() + ":" + marathonPort)
+                .withMesosDnsUrl("http://" + plan.host() + ":" + dnsHttpPort);
     }
 
     static MasterConfig masterConfig(LocalPlan plan) {
@@ -100,7 +162,7 @@ public final class LocalCommand implements Callable<Integer> {
         lockWorkDir(plan.workDir());
         Path logFile = WorkDirs.create(plan.logDir(), "--work-dir").resolve("local.log");
         Logging.alsoToFile(logFile, verbose ? null : Level.WARN);
-        PortCheck.requireFree(host, plan.listenPorts());
+        PortCheck.requireFree(host, listenPorts(plan));
 
         out.println(Version.LINE + ": starting a local cluster in " + plan.workDir());
         Lifecycle life = new Lifecycle(out);
@@ -153,6 +215,18 @@ public final class LocalCommand implements Callable<Integer> {
         life.addGroup("agents", started);
         if (failure != null) throw failure;
 
+        step("marathon", "http://" + plan.host() + ":" + marathonPort, t0);
+        MarathonServer marathon = start("Marathon", "--marathon-port", marathonPort, logFile,
+                () -> MarathonServer.start(marathonConfig(plan)));
+        life.add("marathon", marathon);
+        step("dns", plan.host() + ":" + dnsPort, t0);
+        DnsServer dns = start("the DNS server", "--dns-port", dnsPort, logFile, () -> DnsServer.start(dnsConfig(plan)));
+        life.add("dns", dns);
+        step("gateway", "http://" + plan.host() + ":" + gatewayPort, t0);
+        GatewayServer gateway = start("the gateway", "--gateway-port", gatewayPort, logFile,
+                () -> GatewayServer.start(gatewayConfig(plan)));
+        life.add("gateway", gateway);
+
         MasterProbe probe = new MasterProbe(plan.masterUrl());
         int expected = plan.agents().size();
         boolean ready = probe.awaitAgents(expected, READY_LIMIT);
@@ -178,11 +252,18 @@ public final class LocalCommand implements Callable<Integer> {
                     (a.isPublic() ? "public (slave_public)" : "private") + ", task ports " + a.firstTaskPort() + "-"
                             + a.lastTaskPort()));
         }
+        b.append(String.format("  %-13s %-28s %s%n", "marathon", "http://" + plan.host() + ":" + marathonPort,
+                "Marathon v2 REST API (/v2/apps, /v2/events), framework 'marathon'"));
+        b.append(String.format("  %-13s %-28s %s%n", "dns", plan.host() + ":" + dnsPort,
+                "Mesos-DNS names: dig @" + plan.host() + " -p " + dnsPort + " <app>.marathon.mesos; HTTP API :" + dnsHttpPort));
+        b.append(String.format("  %-13s %-28s %s%n", "gateway", "http://" + plan.host() + ":" + gatewayPort,
+                "Admin Router: /mesos/, /marathon/, /service/<name>/ (dcos CLI: core.dcos_url)"));
         b.append(String.format("  %-13s %s%n", "zookeeper", plan.zkUrl()));
         b.append(String.format("  %-13s %s%n", "work dir", plan.workDir()));
         b.append(String.format("  %-13s %s%n", "log", logFile));
-        b.append(String.format("Roadmap: Marathon :8080, gateway :8000, DNS :8053 are not part of local yet.%n"));
         b.append(String.format("Try: curl -s %s/master/state | jq .slaves%n", plan.masterUrl()));
+        b.append(String.format("     curl -s -X POST http://%s:%d/v2/apps -H 'Content-Type: application/json' -d @marathon.json%n",
+                plan.host(), marathonPort));
         b.append(String.format("Press Ctrl-C to stop (tasks are killed; state stays in the work dir).%n"));
         out.print(b);
         out.flush();
