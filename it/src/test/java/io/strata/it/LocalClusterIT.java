@@ -76,7 +76,10 @@ class LocalClusterIT {
         int agentPort = Ports.freeConsecutive(2);
         local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
-                "--agent-port", Integer.toString(agentPort)), ItEnv.logDir("LocalClusterIT").resolve("local.log"));
+                "--agent-port", Integer.toString(agentPort),
+                "--marathon-port", Integer.toString(Ports.free()), "--dns-port", Integer.toString(Ports.free()),
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free())),
+                ItEnv.logDir("LocalClusterIT").resolve("local.log"));
         URI master = URI.create("http://127.0.0.1:" + masterPort + "/");
 
         Instant started = Instant.now();
