@@ -86,9 +86,9 @@ public final class GatewayServer implements AutoCloseable {
                 new SystemHealth.Check("dcos-mesos-master.service", "Mesos Master", "The leading Mesos master",
                         () -> view.leaderUrl() + "/health"),
                 new SystemHealth.Check("dcos-marathon.service", "Marathon", "The root Marathon",
-                        () -> config.marathonUrl() + "/ping"),
+                        () -> config.marathonUrl() + "/health"),
                 new SystemHealth.Check("dcos-mesos-dns.service", "Mesos DNS", "Mesos-DNS: names for tasks and services",
-                        () -> config.mesosDnsUrl() + "/v1/version"),
+                        () -> config.mesosDnsUrl() + "/health"),
                 new SystemHealth.Check("dcos-cosmos.service", "Cosmos", "The package manager",
                         () -> config.cosmosUrl() + "/health")));
     }

@@ -63,6 +63,7 @@ class GatewayServerTest {
                                    "tasks": [{"id": "keep.1", "state": "TASK_RUNNING", "host": "127.0.0.1", "ports": [%d]}]}]}
                         """.formatted(service.port(), service.port()))
                 .on("/ping", ex -> FakeUpstream.respond(ex, 200, "text/plain", "pong"))
+                .on("/health", ex -> FakeUpstream.respond(ex, 200, "text/plain", ""))
                 .on("/v2/info", ex -> FakeUpstream.respond(ex, 200, "application/json", "{\"name\":\"marathon\"}"))
                 .on("/v2/groups", ex -> FakeUpstream.respond(ex, 201, "application/json", "{\"deploymentId\":\"d1\"}"));
     }
