@@ -5,15 +5,26 @@
 #   strata_start_dockerd              starts the Docker daemon in the background when it is installed but not running
 
 # command -> Debian package. Required: the build and the tests of what exists today cannot run without them.
-STRATA_REQUIRED_TOOLS=(mvn:maven curl:curl pgrep:procps ip:iproute2)
-# Optional today (tests of later pieces use them; they skip or fail on their own when missing).
-STRATA_OPTIONAL_TOOLS=(haproxy:haproxy dig:dnsutils docker:docker.io chromium:chromium chromedriver:chromium-driver)
+STRATA_REQUIRED_TOOLS=(mvn:maven curl:curl pgrep:procps ip:iproute2 python3:python3)
+# Optional (the tests that use them skip when they are missing). dockerd, not docker: some images ship the client
+# alone. Chromium joins this list with the web UI's browser tests.
+STRATA_OPTIONAL_TOOLS=(haproxy:haproxy dig:dnsutils dockerd:docker.io docker-registry:docker-registry)
+# Packages checked by name: the Docker tests build their image from a static busybox (the dynamic one also
+# installs /bin/busybox, so the command alone says nothing).
+STRATA_OPTIONAL_PACKAGES=(busybox-static)
 
 strata_missing_packages() {
   local entry
   for entry in "$@"; do
     # /usr/sbin is not on every user's PATH (haproxy lives there)
     command -v "${entry%%:*}" >/dev/null 2>&1 || [[ -x "/usr/sbin/${entry%%:*}" ]] || echo "${entry#*:}"
+  done
+}
+
+strata_missing_by_name() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
   done
 }
 
@@ -30,7 +41,7 @@ strata_apt_install() {
 strata_install_test_dependencies() {
   local required optional pkg
   mapfile -t required < <(strata_missing_packages "${STRATA_REQUIRED_TOOLS[@]}")
-  mapfile -t optional < <(strata_missing_packages "${STRATA_OPTIONAL_TOOLS[@]}")
+  mapfile -t optional < <(strata_missing_packages "${STRATA_OPTIONAL_TOOLS[@]}"; strata_missing_by_name "${STRATA_OPTIONAL_PACKAGES[@]}")
   (( ${#required[@]} + ${#optional[@]} == 0 )) && return 0
 
   if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
@@ -56,14 +67,14 @@ strata_install_test_dependencies() {
 }
 
 strata_start_dockerd() {
-  command -v docker >/dev/null 2>&1 || return 0
+  command -v dockerd >/dev/null 2>&1 || [[ -x /usr/sbin/dockerd ]] || return 0
   docker info >/dev/null 2>&1 && return 0
-  if [[ "$(id -u)" != 0 ]] || ! command -v dockerd >/dev/null 2>&1; then
+  if [[ "$(id -u)" != 0 ]]; then
     echo "warning: the Docker daemon is not running; Docker tests will not run" >&2
     return 0
   fi
   echo "Starting dockerd in the background (log: /tmp/strata-dockerd.log)…"
-  nohup setsid dockerd >/tmp/strata-dockerd.log 2>&1 </dev/null &
+  PATH="$PATH:/usr/sbin" nohup setsid dockerd >/tmp/strata-dockerd.log 2>&1 </dev/null &
   local i
   for i in $(seq 1 30); do
     docker info >/dev/null 2>&1 && return 0
