@@ -8,21 +8,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
  * {@code dcos-node marathon}: a Marathon (1.x REST API) as a framework on the master. Its flags are Marathon's own
- * ({@link MarathonConfig.Flags}), so they are parsed there and listed by {@code --help}.
+ * ({@link MarathonConfig.Flags}), so they are parsed there and listed by {@code --help} (which is therefore not a
+ * picocli help option here: it would print this wrapper's empty usage instead).
  */
 @Command(name = "marathon", versionProvider = Version.class,
         description = {"Run a Marathon: the Marathon 1.x REST API on --http-port, as a framework on the master.",
                 "Example: dcos-node marathon --master zk://127.0.0.1:2181/strata --zk zk://127.0.0.1:2181/marathon "
                         + "--framework-name marathon --http-port 8080"})
 public final class MarathonCommand implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
     @Unmatched
     List<String> args = new ArrayList<>();
 
