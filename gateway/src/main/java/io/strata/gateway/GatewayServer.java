@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.strata.common.detector.MasterDetector;
 import io.strata.common.http.HttpServers;
 import io.strata.common.json.Json;
 import io.strata.common.metrics.Metrics;
@@ -76,7 +75,7 @@ public final class GatewayServer implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        this.view = new ClusterView(client, MasterDetector.of(config.master()), config.marathonUrl(), config.mesosDnsUrl());
+        this.view = new ClusterView(client, config.master(), config.marathonUrl(), config.mesosDnsUrl());
         this.proxy = new Proxy(client, config.maxBodyBytes(), headerTimeout);
         this.ui = config.uiDir() == null ? null : new StaticFiles(config.uiDir());
         this.router = new Router(ui != null);

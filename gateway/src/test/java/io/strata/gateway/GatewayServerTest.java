@@ -176,6 +176,17 @@ class GatewayServerTest {
     }
 
     @Test
+    void startsWithoutZooKeeperAndSays503ForTheMasterOnly() throws Exception {
+        long t0 = System.nanoTime();
+        start(GatewayConfig.local("zk://127.0.0.1:" + closedPort() + "/strata").withPort(0).withMarathonUrl(marathon.url()));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        HttpResponse<String> mesos = get("/mesos/master/state");
+        assertThat(mesos.statusCode()).isEqualTo(503);
+        assertThat(message(mesos)).contains("No leading Mesos master");
+        assertThat(get("/marathon/v2/info").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void agentsAreRoutedByIdFromTheMastersState() throws Exception {
         start(config());
         HttpResponse<String> res = get("/agent/agent-S0/files/read?path=/x/stdout&offset=0");

@@ -1,7 +1,6 @@
 package io.strata.gateway.services;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strata.common.detector.MasterDetector;
 import io.strata.common.json.Json;
 import io.strata.gateway.proxy.ProxyFailure;
 import java.io.IOException;
@@ -26,16 +25,17 @@ public final class ClusterView implements AutoCloseable {
     static final Duration STALE_LIMIT = Duration.ofSeconds(60);
 
     private final HttpClient http;
-    private final MasterDetector detector;
+    private final LazyMasterDetector detector;
     private final String marathonUrl;
     private final String mesosDnsUrl;
     private final Cached<Optional<String>> leader;
     private final Cached<MesosDirectory> mesos;
     private final Cached<ServiceApps> apps;
 
-    public ClusterView(HttpClient http, MasterDetector detector, String marathonUrl, String mesosDnsUrl) {
+    /** @param master {@code zk://...} or {@code host:port}; a malformed one throws IllegalArgumentException */
+    public ClusterView(HttpClient http, String master, String marathonUrl, String mesosDnsUrl) {
         this.http = http;
-        this.detector = detector;
+        this.detector = new LazyMasterDetector(master);
         this.marathonUrl = marathonUrl;
         this.mesosDnsUrl = mesosDnsUrl;
         this.leader = new Cached<>(detector::leader, Duration.ZERO, System::nanoTime);
@@ -52,12 +52,14 @@ public final class ClusterView implements AutoCloseable {
         } catch (Exception e) {
             l = Optional.empty();
         }
-        return "http://" + l.orElseThrow(() -> new ProxyFailure(503,
-                "No leading Mesos master is known yet (looked up via " + describeMaster() + "); is a master running?"));
+        return "http://" + l.orElseThrow(() -> new ProxyFailure(503, noLeader()));
     }
 
-    private String describeMaster() {
-        return detector instanceof MasterDetector.Zk ? "ZooKeeper" : "the configured --master";
+    private String noLeader() {
+        if (!detector.viaZooKeeper()) return "No leading Mesos master is known";
+        String problem = detector.problem();
+        return problem != null ? "No leading Mesos master can be found: " + problem
+                : "No leading Mesos master is known yet (looked up in ZooKeeper); is a master running?";
     }
 
     public MesosDirectory mesos(Duration maxAge) throws ProxyFailure {
