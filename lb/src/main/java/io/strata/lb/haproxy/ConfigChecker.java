@@ -29,7 +29,7 @@ public final class ConfigChecker {
     }
 
     public Result check(Path config) throws IOException {
-        Process p = new ProcessBuilder(binary, "-c", "-q", "-f", config.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(binary, "-c", "-f", config.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -140,7 +140,8 @@ public final class ServiceLabels {
         for (Map.Entry<String, String> e : app.labels().entrySet()) {
             if (!e.getKey().startsWith(prefix)) continue;
             TemplateName t = TemplateName.byName(e.getKey().substring(prefix.length()));
-            if (t != null && t.overridable()) templates.put(t.name(), e.getValue().replace("\r\n", "\n"));
+            // HAPROXY_{n}_HTTP_BACKEND_REDIR is the redirect path, not a template (as in marathon-lb)
+            if (t != null && t.overridable() && t != TemplateName.HTTP_BACKEND_REDIR) templates.put(t.name(), e.getValue().replace("\r\n", "\n"));
         }
 
         return new Service(app.id(), index, port, groups, enabled, vhosts, path, mode, balance,

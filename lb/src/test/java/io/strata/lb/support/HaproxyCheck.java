@@ -18,7 +18,7 @@ public final class HaproxyCheck {
     public static String check(Path dir, String config) throws IOException, InterruptedException {
         Path cfg = dir.resolve("check-" + System.nanoTime() + ".cfg");
         Files.writeString(cfg, config);
-        Process p = new ProcessBuilder("haproxy", "-c", "-q", "-f", cfg.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("haproxy", "-c", "-f", cfg.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
