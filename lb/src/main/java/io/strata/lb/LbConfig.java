@@ -178,7 +178,8 @@ public record LbConfig(
         return new RenderSettings(groups, bindHttpHttps, sslCerts, haproxyMap, haproxyConfig.getParent().toString(),
                 bindAddress, httpPort, httpsPort, statsPort, appIdPort, servicePortOffset,
                 runDir.resolve("haproxy.sock").toString(), runDir.resolve("haproxy.state").toString(),
-                apiAddress, actualApiPort, haproxyLogTarget, defaultOptions);
+                apiAddress, actualApiPort, haproxyLogTarget, defaultOptions,
+                RenderSettings.maxconnForOpenFilesLimit(RenderSettings.openFilesHardLimit()));
     }
 
     /** Copy-and-change for the many fields of this record. */

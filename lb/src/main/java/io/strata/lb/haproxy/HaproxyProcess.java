@@ -72,7 +72,7 @@ public final class HaproxyProcess implements Haproxy {
         Files.createDirectories(runDir);
         HaproxyProcess h = new HaproxyProcess(binary, config, runDir, statsSocket, stateFile, reloadTimeout);
         h.stopStale();
-        if (!Files.exists(stateFile)) Files.writeString(stateFile, "");
+        if (!Files.exists(stateFile) || Files.size(stateFile) == 0) Files.writeString(stateFile, "1\n"); // an empty state, version 1
         h.launch();
         return h;
     }
@@ -110,13 +110,22 @@ public final class HaproxyProcess implements Haproxy {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) continue;
-                if (line.contains("[ALERT]")) HAPROXY.error("msg=\"{}\"", line.replace("\"", "'"));
-                else if (line.contains("[WARNING]")) HAPROXY.warn("msg=\"{}\"", line.replace("\"", "'"));
-                else HAPROXY.info("msg=\"{}\"", line.replace("\"", "'"));
+                String msg = line.replace("\"", "'");
+                if (line.contains("[ALERT]")) HAPROXY.error("msg=\"{}\"", msg);
+                else if (line.contains("[WARNING]") && !routine(line)) HAPROXY.warn("msg=\"{}\"", msg);
+                else HAPROXY.info("msg=\"{}\"", msg);
             }
         } catch (IOException e) {
             // the process is gone
         }
+    }
+
+    /** HAProxy reports every reload and stop as warnings; these are the expected ones. */
+    static boolean routine(String line) {
+        return line.contains("stopped (cumulated conns") || line.contains("Paused ") || line.contains("Resumed ")
+                || line.contains("exited with code 0") || line.contains("Exiting Master") || line.contains("All workers exited")
+                || line.contains("Reexecuting Master") || line.contains("Stopping ") || line.contains("Proxy <HTTPCLIENT>")
+                || line.contains("Can't get version of the global server state file");
     }
 
     private void exited(Process p) {

@@ -447,6 +447,7 @@ public final class ConfigRenderer {
         g.put("apiAddress", s.apiAddress());
         g.put("apiPort", s.apiPort());
         g.put("haproxy_dir", s.haproxyDir());
+        g.put("maxconn", s.maxconn());
         StringBuilder sslCerts = new StringBuilder();
         for (String c : s.sslCerts()) sslCerts.append(sslCerts.isEmpty() ? "" : " ").append("crt ").append(c);
         g.put("sslCerts", sslCerts.toString());

@@ -23,6 +23,7 @@ import java.util.List;
  * @param apiPort           its port
  * @param logTarget         HAProxy's log target ("/dev/log"), or null for no logging
  * @param defaultOptions    {@code option}s of the defaults section ({@code HAPROXY_GLOBAL_DEFAULT_OPTIONS})
+ * @param maxconn           HAProxy's global maxconn: 50000 as marathon-lb, less when the open-files limit is lower
  */
 public record RenderSettings(
         List<String> groups,
@@ -41,7 +42,8 @@ public record RenderSettings(
         String apiAddress,
         int apiPort,
         String logTarget,
-        List<String> defaultOptions) {
+        List<String> defaultOptions,
+        int maxconn) {
 
     public static final List<String> DEFAULT_OPTIONS = List.of("redispatch", "http-server-close", "dontlognull");
 
@@ -54,32 +56,56 @@ public record RenderSettings(
     /** marathon-lb's ports on 127.0.0.1, for tests: group "external", no certificates, files under {@code dir}. */
     public static RenderSettings defaults(String dir) {
         return new RenderSettings(List.of("external"), true, List.of(), false, dir, "127.0.0.1", 80, 443, 9090, 9091,
-                0, dir + "/haproxy.sock", dir + "/haproxy.state", "127.0.0.1", 9089, null, DEFAULT_OPTIONS);
+                0, dir + "/haproxy.sock", dir + "/haproxy.state", "127.0.0.1", 9089, null, DEFAULT_OPTIONS, 50_000);
     }
 
     public RenderSettings withGroups(List<String> g) {
         return new RenderSettings(g, bindHttpHttps, sslCerts, haproxyMap, haproxyDir, bindAddr, httpPort, httpsPort,
-                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions);
+                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions, maxconn);
     }
 
     public RenderSettings withSslCerts(List<String> certs) {
         return new RenderSettings(groups, bindHttpHttps, certs, haproxyMap, haproxyDir, bindAddr, httpPort, httpsPort,
-                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions);
+                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions, maxconn);
     }
 
     public RenderSettings withHaproxyMap(boolean map) {
         return new RenderSettings(groups, bindHttpHttps, sslCerts, map, haproxyDir, bindAddr, httpPort, httpsPort,
-                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions);
+                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions, maxconn);
     }
 
     public RenderSettings withBindHttpHttps(boolean bind) {
         return new RenderSettings(groups, bind, sslCerts, haproxyMap, haproxyDir, bindAddr, httpPort, httpsPort,
-                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions);
+                statsPort, appIdPort, servicePortOffset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions, maxconn);
     }
 
     public RenderSettings withPorts(int http, int https, int stats, int appId, int offset) {
         return new RenderSettings(groups, bindHttpHttps, sslCerts, haproxyMap, haproxyDir, bindAddr, http, https,
-                stats, appId, offset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions);
+                stats, appId, offset, statsSocket, serverStateFile, apiAddress, apiPort, logTarget, defaultOptions, maxconn);
+    }
+
+    /**
+     * marathon-lb's 50000 connections, or fewer when this process may not open enough files: HAProxy needs two
+     * descriptors a connection and refuses to start when the hard limit is too low.
+     */
+    public static int maxconnForOpenFilesLimit(long hardLimit) {
+        if (hardLimit <= 0) return 50_000;
+        return (int) Math.max(256, Math.min(50_000, (hardLimit - 1_000) / 2));
+    }
+
+    /** The hard limit on open files of this process (Linux), or -1 when unknown or unlimited. */
+    public static long openFilesHardLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[1].equals("unlimited") ? -1 : Long.parseLong(f[1]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** Whether the HTTPS virtual-host frontend is rendered. */

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public enum TemplateName {
     HEAD(false, """
             global
-              maxconn 50000
+              maxconn {maxconn}
               spread-checks 5
               max-spread-checks 15000
               tune.ssl.default-dh-param 2048
