@@ -21,7 +21,9 @@ public final class HttpErrors {
                 json = null;
             }
         }
-        if (status == 409) {
+        String jsonMessage = json == null ? null : json.path("message").asText(null);
+        boolean deploymentConflict = jsonMessage == null || jsonMessage.contains("locked") || jsonMessage.contains("deployment");
+        if (status == 409 && deploymentConflict) {
             String what = url.contains("/v2/groups") ? "group" : url.contains("/v2/pods") ? "pod" : "app";
             return "Changes blocked: deployment already in progress for " + what
                     + ". Wait for it (dcos marathon deployment list), or override it with --force";

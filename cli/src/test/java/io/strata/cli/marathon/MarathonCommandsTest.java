@@ -118,6 +118,11 @@ class MarathonCommandsTest {
         marathon.on("PUT", M + "/v2/apps/web", 409, "{\"message\": \"App is locked by one or more deployments.\"}");
         Result locked = dcos.run("marathon", "app", "update", "web", "instances=3");
         assertThat(locked.err()).startsWith("Error: Changes blocked: deployment already in progress for app.").contains("--force");
+
+        marathon.on("GET", M + "/v2/apps/race", 404, "{\"message\": \"App '/race' does not exist\"}")
+                .on("POST", M + "/v2/apps", 409, "{\"message\": \"An app with id [/race] already exists.\"}");
+        assertThat(dcos.stdin("{\"id\": \"/race\"}").run("marathon", "app", "add").err())
+                .isEqualTo("Error: An app with id [/race] already exists.\n");
     }
 
     @Test
