@@ -42,7 +42,8 @@ public final class FakeMaster implements AutoCloseable {
     private final Map<String, Response.GetAgents.Agent> agents = new LinkedHashMap<>();
     private final Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
     private final Map<String, Task> tasks = new LinkedHashMap<>();
-    private final List<LinkedBlockingQueue<byte[]>> subscribers = new CopyOnWriteArrayList<>();
+    private static final Event END = Event.getDefaultInstance();
+    private final List<LinkedBlockingQueue<Event>> subscribers = new CopyOnWriteArrayList<>();
     private volatile String redirectTo;
     private volatile boolean operatorApi = true;
 
@@ -139,13 +140,16 @@ public final class FakeMaster implements AutoCloseable {
     }
 
     private void publish(Event event) {
-        byte[] record = RecordIO.frame(ProtoJson.print(event).getBytes(StandardCharsets.UTF_8));
-        for (LinkedBlockingQueue<byte[]> q : subscribers) q.add(record);
+        for (LinkedBlockingQueue<Event> q : subscribers) q.add(event);
     }
 
     /** Ends every open event stream (a master failing over or restarting). */
     public void dropStreams() {
-        for (LinkedBlockingQueue<byte[]> q : subscribers) q.add(new byte[0]);
+        for (LinkedBlockingQueue<Event> q : subscribers) q.add(END);
+    }
+
+    private static byte[] encode(Event e, boolean protobuf) {
+        return RecordIO.frame(protobuf ? e.toByteArray() : ProtoJson.print(e).getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -190,23 +194,26 @@ public final class FakeMaster implements AutoCloseable {
                 ex.sendResponseHeaders(501, -1);
                 return;
             }
-            LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+            // as a Mesos master: protobuf only when the client accepts nothing else
+            String accept = ex.getRequestHeaders().getFirst("Accept");
+            boolean protobuf = accept != null && accept.contains("application/x-protobuf") && !accept.contains("json");
+            LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
             byte[] first;
             synchronized (this) {
-                first = RecordIO.frame(ProtoJson.print(subscribedEvent()).getBytes(StandardCharsets.UTF_8));
+                first = encode(subscribedEvent(), protobuf);
                 subscribers.add(queue);
             }
-            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.getResponseHeaders().add("Content-Type", protobuf ? "application/x-protobuf" : "application/json");
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             try {
                 out.write(first);
                 out.flush();
                 while (true) {
-                    byte[] next = queue.poll(30, TimeUnit.SECONDS);
+                    Event next = queue.poll(30, TimeUnit.SECONDS);
                     if (next == null) continue;
-                    if (next.length == 0) return;
-                    out.write(next);
+                    if (next == END) return;
+                    out.write(encode(next, protobuf));
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
