@@ -57,6 +57,10 @@ public record GatewayConfig(
                 null, DEFAULT_MAX_BODY_BYTES);
     }
 
+    public GatewayConfig withBindHost(String host) {
+        return new GatewayConfig(host, port, master, marathonUrl, mesosDnsUrl, cosmosUrl, uiDir, maxBodyBytes);
+    }
+
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bindHost, newPort, master, marathonUrl, mesosDnsUrl, cosmosUrl, uiDir, maxBodyBytes);
     }

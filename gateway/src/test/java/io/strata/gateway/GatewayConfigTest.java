@@ -19,6 +19,7 @@ class GatewayConfigTest {
         assertThat(all).isEqualTo(new GatewayConfig("0.0.0.0", 8000, "10.0.0.1:5050", "http://10.0.0.1:8080",
                 "http://10.0.0.1:8123", "https://c:7070", Path.of("/opt/ui"), 1024 * 1024));
         assertThat(GatewayConfig.local("zk://h:2181/s").port()).isEqualTo(8000);
+        assertThat(GatewayConfig.local("zk://h:2181/s").withBindHost("10.0.0.5").bindHost()).isEqualTo("10.0.0.5");
     }
 
     @Test
