@@ -7,51 +7,65 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP: a few platform threads share one socket, each receiving a datagram, answering it (the domain is
- * answered on the spot; forwarding continues on a virtual thread) and receiving the next. When every thread is
- * busy the kernel's socket buffer absorbs bursts and then drops, which is how a flood ends: in silence.
+ * DNS over UDP: a few platform threads, each receiving a datagram, answering it (the domain is answered on the
+ * spot; forwarding continues on a virtual thread) and receiving the next. Where the kernel allows, each thread has
+ * its own socket on the shared port (SO_REUSEPORT), so the kernel spreads clients over them without a lock; else
+ * they share one. When every thread is busy the socket buffers absorb bursts and then drop, which is how a flood
+ * ends: in silence.
  */
 public final class UdpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpServer.class);
-    private final DatagramChannel channel;
+    private final List<DatagramChannel> channels = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
     public UdpServer(InetSocketAddress bind, QueryHandler handler, int threads) throws IOException {
-        channel = DatagramChannel.open(bind.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        StandardProtocolFamily family = bind.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         try {
-            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
-            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
-            channel.bind(bind);
+            InetSocketAddress address = bind;
+            for (int i = 0; i < threads; i++) {
+                DatagramChannel ch = DatagramChannel.open(family);
+                boolean reusePort = threads > 1 && ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+                try {
+                    ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+                    ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 * 1024 * 1024);
+                    if (reusePort) ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    ch.bind(address);
+                } catch (IOException e) {
+                    ch.close();
+                    throw e;
+                }
+                channels.add(ch);
+                address = new InetSocketAddress(bind.getAddress(), ((InetSocketAddress) ch.getLocalAddress()).getPort());
+                if (!reusePort) break;
+            }
         } catch (IOException e) {
-            channel.close();
+            for (DatagramChannel ch : channels) ch.close();
             throw new IOException("cannot listen for DNS on udp " + bind + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < threads; i++) {
-            workers.add(Thread.ofPlatform().name("dns-udp-" + i).daemon().start(() -> serve(handler)));
+            DatagramChannel ch = channels.get(i % channels.size());
+            workers.add(Thread.ofPlatform().name("dns-udp-" + i).daemon().start(() -> serve(ch, handler)));
         }
     }
 
     public int port() {
-        return ((InetSocketAddress) channelAddress()).getPort();
-    }
-
-    private SocketAddress channelAddress() {
         try {
-            return channel.getLocalAddress();
+            return ((InetSocketAddress) channels.get(0).getLocalAddress()).getPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void serve(QueryHandler handler) {
-        ByteBuffer in = ByteBuffer.allocate(65535);
+    private void serve(DatagramChannel channel, QueryHandler handler) {
+        ByteBuffer in = ByteBuffer.allocateDirect(65535);
         while (!closed) {
             try {
                 in.clear();
@@ -60,7 +74,7 @@ public final class UdpServer implements AutoCloseable {
                 byte[] packet = new byte[in.position()];
                 in.flip();
                 in.get(packet);
-                handler.handle(packet, packet.length, QueryHandler.Transport.UDP, wire -> send(wire, from));
+                handler.handle(packet, packet.length, QueryHandler.Transport.UDP, wire -> send(channel, wire, from));
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -70,7 +84,7 @@ public final class UdpServer implements AutoCloseable {
         }
     }
 
-    private void send(byte[] wire, SocketAddress to) {
+    private void send(DatagramChannel channel, byte[] wire, SocketAddress to) {
         try {
             channel.send(ByteBuffer.wrap(wire), to);
         } catch (IOException e) {
@@ -81,10 +95,12 @@ public final class UdpServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("msg=\"udp close failed\"", e);
+        for (DatagramChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("msg=\"udp close failed\"", e);
+            }
         }
         for (Thread t : workers) {
             try {
