@@ -134,7 +134,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     GatewayConfig gatewayConfig(LocalPlan plan) {
-        return GatewayConfig.local(plan.zkUrl()).withPort(gatewayPort)
+        return GatewayConfig.local(plan.zkUrl()).withBindHost(plan.host()).withPort(gatewayPort)
                 .withMarathonUrl("http://" + plan.host() + ":" + marathonPort)
                 .withMesosDnsUrl("http://" + plan.host() + ":" + dnsHttpPort);
     }
