@@ -51,6 +51,8 @@ class DnsServerTest {
     private void startDns(DnsConfig config) throws Exception {
         dns = DnsServer.start(config);
         client = new DnsClient(dns.udpPort());
+        // until the master has been heard from, names in the domain are SERVFAIL (QueryHandlerTest covers that)
+        await().atMost(WAIT).until(() -> dns.zone().synced());
     }
 
     private DnsConfig config() {

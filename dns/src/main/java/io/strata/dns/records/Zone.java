@@ -90,12 +90,14 @@ public final class Zone {
     private final NSRecord ns;
     private final SOARecord negativeSoa;
     private final int size;
+    private final boolean synced;
 
-    private Zone(Settings settings, Map<Name, Node>[] shards, long serial, int size) {
+    private Zone(Settings settings, Map<Name, Node>[] shards, long serial, int size, boolean synced) {
         this.settings = settings;
         this.shards = shards;
         this.serial = serial;
         this.size = size;
+        this.synced = synced;
         this.soa = new SOARecord(settings.origin(), DClass.IN, settings.ttl(), settings.soaMname(), settings.soaRname(),
                 serial, settings.soaRefresh(), settings.soaRetry(), settings.soaExpire(), settings.soaMinttl());
         this.ns = new NSRecord(settings.origin(), DClass.IN, settings.ttl(), settings.soaMname());
@@ -109,7 +111,7 @@ public final class Zone {
     public static Zone empty(Settings settings, long serial) {
         Map<Name, Node>[] shards = new Map[SHARDS];
         for (int i = 0; i < SHARDS; i++) shards[i] = Map.of();
-        return new Zone(settings, shards, serial, 0);
+        return new Zone(settings, shards, serial, 0, false);
     }
 
     /** A zone holding exactly these records. */
@@ -142,6 +144,19 @@ public final class Zone {
         return negativeSoa;
     }
 
+    /**
+     * Whether the records reflect the master at least once. Until then a name's absence means nothing, so the
+     * query handler answers SERVFAIL rather than an NXDOMAIN that resolvers would cache.
+     */
+    public boolean synced() {
+        return synced;
+    }
+
+    /** This zone, marked as reflecting the master. */
+    public Zone markSynced() {
+        return synced ? this : new Zone(settings, shards, serial, size, true);
+    }
+
     /** Records in the zone, counting each distinct record once. */
     public int size() {
         return size;
@@ -170,7 +185,7 @@ public final class Zone {
      */
     @SuppressWarnings("unchecked")
     public Zone apply(Collection<Rr> removed, Collection<Rr> added, long newSerial) {
-        if (removed.isEmpty() && added.isEmpty()) return newSerial == serial ? this : new Zone(settings, shards, newSerial, size);
+        if (removed.isEmpty() && added.isEmpty()) return newSerial == serial ? this : new Zone(settings, shards, newSerial, size, synced);
         Map<Name, NodeBuilder> work = new HashMap<>();
         int[] delta = new int[1];
         for (Rr rr : removed) change(work, rr, -1, delta);
@@ -187,7 +202,7 @@ public final class Zone {
             if (node.exists()) next[s].put(e.getKey(), node);
             else next[s].remove(e.getKey());
         }
-        return new Zone(settings, next, newSerial, size + delta[0]);
+        return new Zone(settings, next, newSerial, size + delta[0], synced);
     }
 
     private void change(Map<Name, NodeBuilder> work, Rr rr, int by, int[] sizeDelta) {

@@ -155,6 +155,10 @@ public final class QueryHandler {
                 send(replier, error(query, Rcode.REFUSED, opt), Rcode.REFUSED);
                 return;
             }
+            if (!zone.synced()) { // no word from the master yet: do not let resolvers cache an NXDOMAIN
+                send(replier, error(query, Rcode.SERVFAIL, opt), Rcode.SERVFAIL);
+                return;
+            }
             boolean[] cut = new boolean[1];
             Message response = authoritative(query, question, zone, opt, maxLength, cut);
             send(replier, render(response, maxLength, cut[0]), response.getRcode());

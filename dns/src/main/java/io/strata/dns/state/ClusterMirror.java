@@ -81,6 +81,7 @@ public final class ClusterMirror implements AutoCloseable {
     private HostPort leader;
     private List<String> masters = List.of();
     private long oldestChange;
+    private boolean synced;
 
     private record Command(Runnable action, long enqueuedNanos) {}
 
@@ -191,6 +192,7 @@ public final class ClusterMirror implements AutoCloseable {
     }
 
     private void publish() {
+        if (synced && !zone.synced()) zone = zone.markSynced();
         if (removed.isEmpty() && added.isEmpty()) return;
         int changes = removed.size() + added.size();
         Zone current = zone;
@@ -238,6 +240,7 @@ public final class ClusterMirror implements AutoCloseable {
      * (none, for an authoritative snapshot).
      */
     private void replace(Snapshot s, long sinceSeq) {
+        synced = true;
         boolean authoritative = sinceSeq == Long.MAX_VALUE;
         long seq = authoritative ? ++sequence : 0;
         Set<String> seenAgents = new HashSet<>();
@@ -269,6 +272,9 @@ public final class ClusterMirror implements AutoCloseable {
             leader = s.leader();
             recomputeMasters();
         }
+        // what happened before this resync began cannot matter to a later one (they begin later still), so those
+        // marks, including the ones of removed tasks, need not be kept
+        if (!authoritative) touched.values().removeIf(mark -> mark <= sinceSeq);
     }
 
     private boolean newer(String key, long sinceSeq) {

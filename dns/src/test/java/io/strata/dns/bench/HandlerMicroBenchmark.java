@@ -28,7 +28,7 @@ public final class HandlerMicroBenchmark {
             rrs.add(Rr.a("app" + i + "-abcde-s0.marathon.slave.mesos.", "10.0." + (i / 250) + "." + (i % 250)));
         }
         for (int i = 0; i < 300; i++) rrs.add(Rr.a("big.marathon.mesos.", "10.9." + (i / 250) + "." + (i % 250)));
-        Zone zone = Zone.of(settings, rrs, 1);
+        Zone zone = Zone.of(settings, rrs, 1).markSynced();
         QueryHandler h = new QueryHandler(() -> zone, null, new QueryHandler.Options(true, true, false, 10), DnsMetrics.noop(), Runnable::run);
         run("A found", h, q("app42.marathon.mesos.", Type.A));
         run("SRV + glue", h, q("_app42._tcp.marathon.mesos.", Type.SRV));

@@ -33,7 +33,7 @@ class QueryHandlerTest {
         rrs.add(Rr.a("web-abcde-s0.marathon.slave.mesos.", "10.0.0.1"));
         rrs.add(Rr.srv("_web._tcp.marathon.mesos.", "web-abcde-s0.marathon.slave.mesos.", 31000));
         for (int i = 0; i < 200; i++) rrs.add(Rr.a("big.marathon.mesos.", "10.1." + (i / 250) + "." + (i % 250)));
-        return Zone.of(SETTINGS, rrs, 7);
+        return Zone.of(SETTINGS, rrs, 7).markSynced();
     }
 
     final QueryHandler handler = new QueryHandler(QueryHandlerTest::zone, null,
@@ -201,6 +201,16 @@ class QueryHandlerTest {
         two.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
         two.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
         assertThat(ask(two.toWire(), QueryHandler.Transport.UDP).getRcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void beforeTheFirstWordFromTheMasterDomainNamesAreServfailNotNxdomain() throws Exception {
+        QueryHandler early = new QueryHandler(() -> Zone.empty(SETTINGS, 1), null,
+                new QueryHandler.Options(true, true, false, 10), DnsMetrics.noop(), Runnable::run);
+        AtomicReference<byte[]> out = new AtomicReference<>();
+        byte[] q = query("web.marathon.mesos.", Type.A);
+        early.handle(q, q.length, QueryHandler.Transport.UDP, out::set);
+        assertThat(new Message(out.get()).getRcode()).isEqualTo(Rcode.SERVFAIL);
     }
 
     @Test

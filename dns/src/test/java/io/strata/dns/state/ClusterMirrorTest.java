@@ -85,9 +85,11 @@ class ClusterMirrorTest {
     @Test
     void aTaskAnswersFromRunningUntilItEnds() throws Exception {
         Task staging = withPorts(task("fw1", "a-S0", "web.1", "web", TaskState.TASK_STAGING), 31000, 31000).build();
+        assertThat(mirror.zone().synced()).isFalse();
         mirror.event(subscribed(List.of(agent("a-S0", "10.0.0.1")), List.of(framework("fw1", "marathon")), List.of()));
         mirror.event(Event.newBuilder().setType(Event.Type.TASK_ADDED).setTaskAdded(Event.TaskAdded.newBuilder().setTask(staging)).build());
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a("slave.mesos.")).containsExactly("10.0.0.1"));
+        assertThat(mirror.zone().synced()).isTrue();
         assertThat(a("web.marathon.mesos.")).isEmpty();
         assertThat(a("marathon.mesos.")).containsExactly("127.0.0.1"); // the framework's host
 
