@@ -118,6 +118,20 @@ public final class LbServer implements AutoCloseable {
                     @Override
                     public void event(String type, JsonNode event) {
                         metrics.event(type);
+                        if (type.equals("status_update_event")) {
+                            List<Integer> ports = new java.util.ArrayList<>();
+                            event.path("ports").forEach(p -> ports.add(p.asInt()));
+                            String status = event.path("taskStatus").asText();
+                            if (status.equals("TASK_RUNNING")) {
+                                List<String> ips = new java.util.ArrayList<>();
+                                event.path("ipAddresses").forEach(ip -> ips.add(ip.path("ipAddress").asText()));
+                                u.taskRunning(event.path("appId").asText(), event.path("taskId").asText(), event.path("host").asText(), ips, ports);
+                            } else if (Updater.GONE_STATES.contains(status)) {
+                                u.taskGone(event.path("host").asText(), ports);
+                            }
+                        } else if (type.equals("health_status_changed_event") && event.path("alive").asBoolean(false)) {
+                            u.taskHealthy(event.path("appId").asText(), event.path("taskId").asText());
+                        }
                         u.requestSync(type);
                     }
                 }, config.maxBackoff()).start();

@@ -109,6 +109,8 @@ public final class ConfigRenderer {
         final Map<String, String> appMap = new LinkedHashMap<>();
         final List<String> proxies = new ArrayList<>();
         final List<RenderedConfig.Bind> binds = new ArrayList<>();
+        final List<String[]> serverRefs = new ArrayList<>();
+        final List<RenderedConfig.BackendRef> backendRefs = new ArrayList<>();
         String httpMapLine;
         String httpsMapLine;
         String appIdMapLine;
@@ -129,6 +131,7 @@ public final class ConfigRenderer {
             String mode = svc.effectiveMode();
             String bindAddr = bindAddr(svc, s);
             out.proxies.add(backend);
+            out.backendRefs.add(new RenderedConfig.BackendRef(svc.index(), backend));
 
             if (svc.authUser() != null) {
                 out.userlists.append(fmt(t, TemplateName.USERLIST_HEAD, svc,
@@ -214,7 +217,7 @@ public final class ConfigRenderer {
             if (idx == 0 && backendCheck != null) {
                 out.backends.append(fmt(t, backendCheck, svc, checkParams(hc, backendPort(all, svc, idx))));
             }
-            String serverName = b.host().equals(b.ip()) ? clean(b.ip() + "_" + b.port()) : clean(b.host() + "_" + b.ip() + "_" + b.port());
+            String serverName = serverName(b.host(), b.ip(), b.port());
             int id = ServerIds.next(serverName, taken);
             String checkOptions = "";
             if (serverCheck != null) {
@@ -234,8 +237,14 @@ public final class ConfigRenderer {
             p.put("healthCheckOptions", checkOptions);
             p.put("otherOptions", b.draining() ? " disabled" : "");
             out.backends.append(fmt(t, TemplateName.BACKEND_SERVER_OPTIONS, svc, p));
+            out.serverRefs.add(new String[] {b.ip() + ":" + b.port(), svc.backendName() + "/" + serverName});
             out.servers++;
         }
+    }
+
+    /** marathon-lb's server name: host, address and port with every other character as '_' (the host once when it is the address). */
+    public static String serverName(String host, String ip, int port) {
+        return host.equals(ip) ? clean(ip + "_" + port) : clean(host + "_" + ip + "_" + port);
     }
 
     /**
@@ -423,14 +432,19 @@ public final class ConfigRenderer {
         List<RenderedConfig.Bind> binds = new ArrayList<>();
         Set<String> apps = new LinkedHashSet<>();
         int servers = 0;
+        Map<String, List<String>> byAddress = new HashMap<>();
+        Map<String, List<RenderedConfig.BackendRef>> backendsByApp = new HashMap<>();
         for (AppOut o : outs) {
+            backendsByApp.put(o.appId, List.copyOf(o.backendRefs));
+            for (String[] ref : o.serverRefs) byAddress.computeIfAbsent(ref[0], k -> new ArrayList<>()).add(ref[1]);
             for (String p : o.proxies) proxyOwners.put(p, o.appId);
             binds.addAll(o.binds);
             apps.add(o.appId);
             servers += o.servers;
         }
         return new RenderedConfig(cfg.text(), mapFile(s.haproxyMap(), domainMap), mapFile(s.haproxyMap(), appMap),
-                cfg.owners(), Map.copyOf(proxyOwners), List.copyOf(binds), Set.copyOf(apps), List.copyOf(skipped), servers);
+                cfg.owners(), Map.copyOf(proxyOwners), List.copyOf(binds), Set.copyOf(apps), List.copyOf(skipped), servers,
+                Map.copyOf(byAddress), Map.copyOf(backendsByApp));
     }
 
     /** The placeholders every global template may use. */
@@ -455,7 +469,10 @@ public final class ConfigRenderer {
                 : "  log " + s.logTarget() + " local0\n  log " + s.logTarget() + " local1 notice\n");
         StringBuilder options = new StringBuilder();
         for (String o : s.defaultOptions()) {
-            if (!o.isBlank()) options.append("  option ").append(o.trim()).append('\n');
+            if (o.isBlank()) continue;
+            // a connection refused by a task that is being killed goes to another server at once, not after 3 retries
+            String option = o.trim().equals("redispatch") ? "redispatch 1" : o.trim();
+            options.append("  option ").append(option).append('\n');
         }
         g.put("defaultOptions", options.toString());
         return g;

@@ -18,10 +18,15 @@ import java.util.Set;
  * @param binds       the service frontends' addresses
  * @param apps        app ids in the configuration
  * @param skipped     apps left out, with the reason
+ * @param serversByAddress "ip:port" → the {@code backend/server} names HAProxy knows that task by
+ * @param backendsByApp    app id → its backends, with the service port index each serves
  */
 public record RenderedConfig(String text, String domainMap, String appMap, List<String> lineOwners,
                              Map<String, String> proxyOwners, List<Bind> binds, Set<String> apps, List<Skipped> skipped,
-                             int servers) {
+                             int servers, Map<String, List<String>> serversByAddress, Map<String, List<BackendRef>> backendsByApp) {
+
+    /** A backend and the index {@code n} of the service port it serves. */
+    public record BackendRef(int index, String name) {}
 
     /** A service frontend's bind address ("*" for all) and port. */
     public record Bind(String appId, String address, int port) {}

@@ -128,10 +128,10 @@ public enum TemplateName {
             """),
     BACKEND_TCP_HEALTHCHECK_OPTIONS(true, ""),
     BACKEND_SERVER_HTTP_HEALTHCHECK_OPTIONS(true, """
-              check inter {healthCheckIntervalSeconds}s fall {healthCheckFalls}{healthCheckPortOptions}
+              check inter {healthCheckIntervalSeconds}s fall {healthCheckFalls}{healthCheckPortOptions} observe layer4 error-limit 1 on-error mark-down
             """),
     BACKEND_SERVER_TCP_HEALTHCHECK_OPTIONS(true, """
-              check inter {healthCheckIntervalSeconds}s fall {healthCheckFalls}{healthCheckPortOptions}
+              check inter {healthCheckIntervalSeconds}s fall {healthCheckFalls}{healthCheckPortOptions} observe layer4 error-limit 1 on-error mark-down
             """),
     BACKEND_REDIRECT_HTTP_TO_HTTPS(true, """
               redirect scheme https code 301 if !{{ ssl_fc }} host_{cleanedUpHostname}

@@ -116,7 +116,7 @@ public final class ServiceBuilder {
     }
 
     /** The ports a task serves on, by networking mode (marathon-lb's rules). */
-    static List<Integer> taskPorts(MarathonApp app, MarathonTask task) {
+    public static List<Integer> taskPorts(MarathonApp app, MarathonTask task) {
         switch (app.networkMode()) {
             case "host" -> {
                 return !task.ports().isEmpty() ? task.ports() : app.portDefinitionPorts();

@@ -80,6 +80,18 @@ public final class Updater implements AutoCloseable {
     private volatile State state = new State(null, List.of(), null, null, 0);
     private volatile RenderedConfig served;
     private volatile Memo lastRejected;
+    private volatile List<MarathonApp> lastApps = List.of();
+    private final Map<String, RunningTask> running = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunningTask> eldest) {
+            return size() > 10_000;
+        }
+    });
+
+    /** Where a task runs, from its TASK_RUNNING status update. */
+    private record RunningTask(String appId, String host, List<String> ips, List<Integer> ports) {}
 
     /** A candidate haproxy -c rejected, and the configuration that was served instead. */
     private record Memo(RenderedConfig candidate, RenderedConfig result) {}
@@ -130,6 +142,91 @@ public final class Updater implements AutoCloseable {
 
     public State state() {
         return state;
+    }
+
+    /** Mesos states after which a task gets no more traffic, at once, without waiting for the next sync. */
+    public static final Set<String> GONE_STATES = Set.of("TASK_KILLING", "TASK_KILLED", "TASK_FAILED", "TASK_FINISHED",
+            "TASK_ERROR", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_DROPPED");
+
+    /**
+     * A task is running ({@code status_update_event} TASK_RUNNING): remembered, and for an app whose tasks need no
+     * passing health check added to its backends in the running HAProxy at once (see {@link #taskHealthy}).
+     */
+    public void taskRunning(String appId, String taskId, String host, List<String> ips, List<Integer> ports) {
+        RunningTask t = new RunningTask(appId, host, List.copyOf(ips), List.copyOf(ports));
+        running.put(taskId, t);
+        MarathonApp app = app(appId);
+        if (app != null && !(options.healthCheck() && !app.healthChecks().isEmpty())) addServers(app, t);
+    }
+
+    /**
+     * A task passed its health checks ({@code health_status_changed_event} alive): its servers are added to the
+     * running HAProxy through the runtime API at once. Marathon kills the old tasks of a rolling deployment as soon
+     * as new ones are healthy, so the new ones must be reachable before the sync that writes them to haproxy.cfg.
+     */
+    public void taskHealthy(String appId, String taskId) {
+        MarathonApp app = app(appId);
+        if (app == null || !options.healthCheck() || app.healthChecks().isEmpty()) return;
+        RunningTask t = running.get(taskId);
+        if (t == null) {
+            for (var task : app.tasks()) {
+                if (task.id().equals(taskId)) t = new RunningTask(appId, task.host(), task.ipAddresses(), ServiceBuilder.taskPorts(app, task));
+            }
+        }
+        if (t != null) addServers(app, t);
+    }
+
+    private MarathonApp app(String appId) {
+        for (MarathonApp a : lastApps) if (a.id().equals(appId)) return a;
+        return null;
+    }
+
+    private void addServers(MarathonApp app, RunningTask t) {
+        RenderedConfig cfg = served;
+        if (cfg == null || t.host() == null || t.host().isEmpty()) return;
+        String group = app.label(io.strata.lb.services.ServiceLabels.DEPLOYMENT_GROUP);
+        String servedId = group == null || group.isBlank() ? app.id() : (group.startsWith("/") ? group : "/" + group);
+        List<RenderedConfig.BackendRef> backends = cfg.backendsByApp().get(servedId);
+        if (backends == null) return;
+        String ip = app.networkMode().equals("container") ? (t.ips().isEmpty() ? null : t.ips().get(0)) : resolver.apply(t.host());
+        if (ip == null) return;
+        for (RenderedConfig.BackendRef b : backends) {
+            if (b.index() >= t.ports().size()) continue;
+            int port = t.ports().get(b.index());
+            String name = ConfigRenderer.serverName(t.host(), ip, port);
+            String ref = b.name() + "/" + name;
+            if (cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of()).contains(ref)) continue;
+            try {
+                String added = haproxy.runtime("add server " + ref + " " + ip + ":" + port);
+                if (added.contains("registered")) {
+                    haproxy.runtime("enable server " + ref);
+                    LOG.debug("msg=\"server added at once\" server={}", ref);
+                }
+            } catch (IOException e) {
+                LOG.debug("msg=\"could not add a server\" server={} error=\"{}\"", ref, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A task is being killed or is gone: put its servers in maintenance in the running HAProxy through the runtime
+     * API, so no new request reaches it while the sync that removes it from haproxy.cfg runs.
+     */
+    public void taskGone(String host, List<Integer> ports) {
+        RenderedConfig cfg = served;
+        if (cfg == null || host == null || host.isEmpty()) return;
+        String ip = resolver.apply(host);
+        if (ip == null) return;
+        for (int port : ports) {
+            for (String ref : cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of())) {
+                try {
+                    haproxy.runtime("set server " + ref + " state maint");
+                    LOG.debug("msg=\"server put in maintenance\" server={}", ref);
+                } catch (IOException e) {
+                    LOG.debug("msg=\"could not put a server in maintenance\" server={} error=\"{}\"", ref, e.getMessage());
+                }
+            }
+        }
     }
 
     private void loop() {
@@ -186,6 +283,7 @@ public final class Updater implements AutoCloseable {
         String result;
         try {
             List<MarathonApp> apps = source.apps();
+            lastApps = apps;
             result = apply(apps);
         } catch (IOException e) {
             LOG.warn("msg=\"cannot read apps from Marathon\" error=\"{}\"", e.getMessage());

@@ -283,7 +283,7 @@ class ConfigRendererTest {
                 task("a", 31000))));
         List<String> be = section(cfg.text(), "backend web_10000");
         assertThat(be).contains("mode http", "option httpchk GET /ping", "timeout check 2s");
-        assertThat(be).anyMatch(l -> l.endsWith(" check inter 3s fall 3"));
+        assertThat(be).anyMatch(l -> l.endsWith(" check inter 3s fall 3 observe layer4 error-limit 1 on-error mark-down"));
     }
 
     @Test
@@ -293,11 +293,11 @@ class ConfigRendererTest {
                 app("/db", labels("HAPROXY_GROUP", "external"), List.of(10000), List.of(tcp()), task("a", 31000)),
                 app("/svc", labels("HAPROXY_GROUP", "external", "HAPROXY_0_BACKEND_HEALTHCHECK_PORT_INDEX", "1"),
                         List.of(10001, 10002), List.of(onSecondPort), task("b", 31001, 31002))));
-        assertThat(section(cfg.text(), "backend db_10000")).contains("mode tcp").anyMatch(l -> l.endsWith(" check inter 3s fall 3"))
+        assertThat(section(cfg.text(), "backend db_10000")).contains("mode tcp").anyMatch(l -> l.contains(" check inter 3s fall 3 "))
                 .noneMatch(l -> l.contains("httpchk"));
         List<String> svc = section(cfg.text(), "backend svc_10001");
         assertThat(svc).contains("mode http", "option httpchk GET /status")
-                .anyMatch(l -> l.startsWith("server 127_0_0_1_31001 ") && l.endsWith(" check inter 5s fall 5 port 31002"));
+                .anyMatch(l -> l.startsWith("server 127_0_0_1_31001 ") && l.contains(" check inter 5s fall 5 port 31002 "));
     }
 
     @Test
