@@ -152,7 +152,9 @@ public final class MasterServer implements AutoCloseable, Gate {
     @Override
     public Optional<String> leaderAddress() {
         if (election == null) return Optional.empty();
-        return election.leader().map(l -> (l.hasAddress() ? l.getAddress().getIp() : l.getHostname()) + ":" + l.getPort());
+        Optional<MasterInfo> leader = election.leader();
+        if (leader.isEmpty()) leader = election.refreshLeader(); // just started, or the leader just changed
+        return leader.map(l -> (l.hasAddress() ? l.getAddress().getIp() : l.getHostname()) + ":" + l.getPort());
     }
 
     public int port() {

@@ -44,7 +44,21 @@ public final class LeaderElection implements AutoCloseable {
 
     public void start() {
         node.start();
-        checker.scheduleWithFixedDelay(this::check, 0, 200, TimeUnit.MILLISECONDS);
+        try {
+            // Our node exists (or we know we cannot create it yet) before the first check, so that a master that
+            // answers HTTP knows who leads.
+            node.waitForInitialCreate(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        check();
+        checker.scheduleWithFixedDelay(this::check, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the leader from ZooKeeper now (rather than from the last periodic check). */
+    public Optional<MasterInfo> refreshLeader() {
+        check();
+        return leader;
     }
 
     public boolean isLeading() {
@@ -56,7 +70,7 @@ public final class LeaderElection implements AutoCloseable {
         return leader;
     }
 
-    private void check() {
+    private synchronized void check() {
         try {
             String ours = node.getActualPath();
             List<String> children = zk.getChildren().forPath(uri.path());
