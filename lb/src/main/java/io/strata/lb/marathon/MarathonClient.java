@@ -135,7 +135,8 @@ public final class MarathonClient {
         throw last != null ? last : new IOException("no Marathon answered");
     }
 
-    static URI resolve(URI base, String pathAndQuery) {
+    /** {@code base} (with or without a trailing slash) followed by {@code pathAndQuery}. */
+    public static URI resolve(URI base, String pathAndQuery) {
         String b = base.toString();
         while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
         return URI.create(b + pathAndQuery);
