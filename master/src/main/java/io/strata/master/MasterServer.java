@@ -43,6 +43,8 @@ public final class MasterServer implements AutoCloseable, Gate {
     private MasterInfo info;
     private LeaderElection election;
     private volatile Master leading;
+    /** Open once the election runs: the port is bound first (MasterInfo needs it), requests wait for this. */
+    private final java.util.concurrent.CountDownLatch electionStarted = new java.util.concurrent.CountDownLatch(1);
 
     private MasterServer(MasterConfig config, CuratorFramework zk, PrometheusMeterRegistry metrics, Javalin http) {
         this.config = config;
@@ -61,6 +63,7 @@ public final class MasterServer implements AutoCloseable, Gate {
         PrometheusMeterRegistry metrics = Metrics.newRegistry("master");
         Javalin app = HttpServers.create("master", config.bindHost(), config.port(), metrics, null);
         MasterServer server = new MasterServer(config, zk, metrics, app);
+        app.before(ctx -> server.electionStarted.await(10, java.util.concurrent.TimeUnit.SECONDS));
         new SchedulerEndpoint(server).register(app);
         new OperatorEndpoint(server).register(app);
         new AgentEndpoint(server).register(app);
@@ -111,6 +114,7 @@ public final class MasterServer implements AutoCloseable, Gate {
         gauge("strata_master_mem_used_mb", Master.Gauges::memUsed);
         election = new LeaderElection(zk, uri, info, this::leadershipChanged);
         election.start();
+        electionStarted.countDown();
         LOG.info("msg=\"master started\" id={} address={}:{} zk={}", runId, ip, port, uri);
     }
 
