@@ -143,6 +143,26 @@ class HaproxyProcessTest {
     }
 
     @Test
+    void httpsVirtualHostsBySniAndRedirectsFromHttp() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Assumptions.assumeTrue(io.strata.lb.support.CertFiles.selfSigned(cert, "secure.test"), "openssl is not installed");
+        settings = settings.withSslCerts(List.of(cert.toString()));
+        MarathonApp secure = app("/secure", labels("HAPROXY_GROUP", "external", "HAPROXY_0_VHOST", "secure.test",
+                "HAPROXY_0_REDIRECT_TO_HTTPS", "true", "HAPROXY_0_USE_HSTS", "true"), List.of(servicePort), task("s", a.getAddress().getPort()));
+        var built = ServiceBuilder.build(List.of(secure), ServiceBuilder.Options.defaults(), Function.identity(), ServiceBuilder.HealthMemory.NONE);
+        startHaproxy(ConfigRenderer.render(built.services(), settings, Templates.defaults()));
+
+        RawHttp.Response redirect = RawHttp.get(settings.httpPort(), "secure.test", "/page?x=1");
+        assertThat(redirect.status()).isEqualTo(301);
+        assertThat(redirect.header("location")).isEqualTo("https://secure.test/page?x=1");
+        RawHttp.Response tls = io.strata.lb.support.Tls.get(settings.httpsPort(), "secure.test", "/");
+        assertThat(tls.status()).isEqualTo(200);
+        assertThat(tls.body().strip()).isEqualTo("A");
+        assertThat(tls.header("strict-transport-security")).isEqualTo("max-age=15768000");
+        assertThat(io.strata.lb.support.Tls.get(settings.httpsPort(), "other.test", "/").status()).isEqualTo(503);
+    }
+
+    @Test
     void restartsHaproxyWhenItDies() throws Exception {
         startHaproxy(config(a));
         long pid = haproxy.pid();
