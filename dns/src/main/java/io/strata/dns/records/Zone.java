@@ -32,7 +32,7 @@ import org.xbill.DNS.Type;
  * that does not exist (NXDOMAIN).
  */
 public final class Zone {
-    private static final int SHARDS = 256;
+    private static final int SHARDS = 4096;
 
     /** What the zone needs besides its records. Names are absolute. */
     public record Settings(Name origin, long ttl, int srvWeight, Name soaMname, Name soaRname, long soaRefresh,
@@ -84,7 +84,7 @@ public final class Zone {
     }
 
     private final Settings settings;
-    private final Map<Name, Node>[] shards;
+    private final Map<Key, Node>[] shards;
     private final long serial;
     private final SOARecord soa;
     private final NSRecord ns;
@@ -92,7 +92,7 @@ public final class Zone {
     private final int size;
     private final boolean synced;
 
-    private Zone(Settings settings, Map<Name, Node>[] shards, long serial, int size, boolean synced) {
+    private Zone(Settings settings, Map<Key, Node>[] shards, long serial, int size, boolean synced) {
         this.settings = settings;
         this.shards = shards;
         this.serial = serial;
@@ -109,7 +109,7 @@ public final class Zone {
 
     @SuppressWarnings("unchecked")
     public static Zone empty(Settings settings, long serial) {
-        Map<Name, Node>[] shards = new Map[SHARDS];
+        Map<Key, Node>[] shards = new Map[SHARDS];
         for (int i = 0; i < SHARDS; i++) shards[i] = Map.of();
         return new Zone(settings, shards, serial, 0, false);
     }
@@ -164,7 +164,8 @@ public final class Zone {
 
     /** The node for a name, or an empty one. The apex always exists. */
     public Node find(Name name) {
-        Node n = shards[shard(name)].get(name);
+        Key key = new Key(name);
+        Node n = shards[key.shard()].get(key);
         return n == null ? Node.EMPTY : n;
     }
 
@@ -174,8 +175,8 @@ public final class Zone {
 
     /** Visits every name that holds records. */
     public void forEach(BiConsumer<Name, Node> visitor) {
-        for (Map<Name, Node> shard : shards) {
-            for (Map.Entry<Name, Node> e : shard.entrySet()) if (e.getValue().hasRecords()) visitor.accept(e.getKey(), e.getValue());
+        for (Map<Key, Node> shard : shards) {
+            for (Map.Entry<Key, Node> e : shard.entrySet()) if (e.getValue().hasRecords()) visitor.accept(e.getKey().name, e.getValue());
         }
     }
 
@@ -186,14 +187,14 @@ public final class Zone {
     @SuppressWarnings("unchecked")
     public Zone apply(Collection<Rr> removed, Collection<Rr> added, long newSerial) {
         if (removed.isEmpty() && added.isEmpty()) return newSerial == serial ? this : new Zone(settings, shards, newSerial, size, synced);
-        Map<Name, NodeBuilder> work = new HashMap<>();
+        Map<Key, NodeBuilder> work = new HashMap<>();
         int[] delta = new int[1];
         for (Rr rr : removed) change(work, rr, -1, delta);
         for (Rr rr : added) change(work, rr, +1, delta);
-        Map<Name, Node>[] next = shards.clone();
+        Map<Key, Node>[] next = shards.clone();
         boolean[] copied = new boolean[SHARDS];
-        for (Map.Entry<Name, NodeBuilder> e : work.entrySet()) {
-            int s = shard(e.getKey());
+        for (Map.Entry<Key, NodeBuilder> e : work.entrySet()) {
+            int s = e.getKey().shard();
             if (!copied[s]) {
                 next[s] = new HashMap<>(shards[s]);
                 copied[s] = true;
@@ -205,11 +206,11 @@ public final class Zone {
         return new Zone(settings, next, newSerial, size + delta[0], synced);
     }
 
-    private void change(Map<Name, NodeBuilder> work, Rr rr, int by, int[] sizeDelta) {
+    private void change(Map<Key, NodeBuilder> work, Rr rr, int by, int[] sizeDelta) {
         Record record = toRecord(rr);
         if (record == null) return;
         Name name = record.getName();
-        NodeBuilder nb = work.computeIfAbsent(name, n -> new NodeBuilder(find(n)));
+        NodeBuilder nb = work.computeIfAbsent(new Key(name), k -> new NodeBuilder(find(k)));
         int before = nb.distinct();
         if (by > 0) {
             nb.add(record);
@@ -222,7 +223,7 @@ public final class Zone {
         int labels = name.labels() - settings.origin().labels();
         for (int strip = 1; strip < labels; strip++) {
             Name ancestor = new Name(name, strip);
-            work.computeIfAbsent(ancestor, n -> new NodeBuilder(find(n))).below += by;
+            work.computeIfAbsent(new Key(ancestor), k -> new NodeBuilder(find(k))).below += by;
         }
     }
 
@@ -245,9 +246,43 @@ public final class Zone {
         }
     }
 
-    private static int shard(Name name) {
-        int h = name.hashCode();
-        return (h ^ (h >>> 16)) & (SHARDS - 1);
+    private Node find(Key key) {
+        Node n = shards[key.shard()].get(key);
+        return n == null ? Node.EMPTY : n;
+    }
+
+    /**
+     * A name as an index key. dnsjava's own hash of a name (h = 9h + c) collides a lot on names that differ in a
+     * few digits ({@code app-12}, {@code app-21}), which turns hash buckets into trees; FNV-1a over the lower-case
+     * wire form spreads them.
+     */
+    static final class Key {
+        final Name name;
+        private final int hash;
+
+        Key(Name name) {
+            this.name = name;
+            int h = 0x811c9dc5;
+            for (byte b : name.toWireCanonical()) {
+                h ^= b & 0xff;
+                h *= 0x01000193;
+            }
+            this.hash = h ^ (h >>> 16);
+        }
+
+        int shard() {
+            return (hash * 0x9E3779B9) >>> 20; // top 12 bits: 4096 shards
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     static Name absolute(String name) {

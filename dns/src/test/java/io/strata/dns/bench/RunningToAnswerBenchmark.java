@@ -120,6 +120,8 @@ public final class RunningToAnswerBenchmark {
             while (dns.zone().size() < background * 8L) TimeUnit.MILLISECONDS.sleep(5);
             double syncMs = (System.nanoTime() - t0) / 1e6;
             List<Double> lat = new ArrayList<>();
+            List<Double> applied = java.util.Collections.synchronizedList(new ArrayList<>());
+            dns.mirror().addListener((zone, oldest, changes) -> applied.add((System.nanoTime() - oldest) / 1e6));
             try (Poller poller = new Poller(dns.udpPort())) {
                 for (int i = 0; i < samples + 10; i++) {
                     String id = "new-" + i;
@@ -136,6 +138,7 @@ public final class RunningToAnswerBenchmark {
             System.out.printf("%nwith %d tasks already running (stand-in master; SUBSCRIBED snapshot served %.0f ms after start):%n",
                     background, syncMs);
             print("master publishes RUNNING -> A answers", lat);
+            print("of which: event read -> records served", applied.subList(Math.max(0, applied.size() - samples), applied.size()));
         }
     }
 
