@@ -196,6 +196,15 @@ class QueryHandlerTest {
         longLabel[5] = 1;
         longLabel[12] = 64;
         assertThat(ask(longLabel, QueryHandler.Transport.UDP).getRcode()).isEqualTo(Rcode.FORMERR);
+        // a name of 320 bytes (five labels of 63): over DNS's 255
+        java.io.ByteArrayOutputStream huge = new java.io.ByteArrayOutputStream();
+        huge.writeBytes(new byte[] {0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (int l = 0; l < 5; l++) {
+            huge.write(63);
+            huge.writeBytes("a".repeat(63).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        huge.writeBytes(new byte[] {0, 0, 1, 0, 1});
+        assertThat(ask(huge.toByteArray(), QueryHandler.Transport.UDP).getRcode()).isEqualTo(Rcode.FORMERR);
         // two OPT records
         Message two = Message.newQuery(Record.newRecord(Name.fromString("web.marathon.mesos."), Type.A, DClass.IN));
         two.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
