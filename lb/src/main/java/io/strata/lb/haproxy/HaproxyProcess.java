@@ -125,7 +125,8 @@ public final class HaproxyProcess implements Haproxy {
         return line.contains("stopped (cumulated conns") || line.contains("Paused ") || line.contains("Resumed ")
                 || line.contains("exited with code 0") || line.contains("Exiting Master") || line.contains("All workers exited")
                 || line.contains("Reexecuting Master") || line.contains("Stopping ") || line.contains("Proxy <HTTPCLIENT>")
-                || line.contains("Can't get version of the global server state file");
+                || line.contains("Can't get version of the global server state file") || line.contains("maintenance")
+                || line.contains("changed from server-state after a reload") || line.contains(" is UP");
     }
 
     private void exited(Process p) {
