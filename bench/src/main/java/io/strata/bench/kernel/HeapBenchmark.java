@@ -98,8 +98,9 @@ public final class HeapBenchmark implements Callable<Integer> {
             double registerMs = Double.parseDouble(registered[2]);
             JsonNode metrics = metrics(master);
             HeapUsage withAgents = HeapUsage.afterGc();
-            lines.add(String.format("registered %s agents in %s ms (%.0f/s; master reports slaves_active=%s)", registered[1],
-                    registered[2], agents / (registerMs / 1000), metrics.path("master/slaves_active").asText("?")));
+            lines.add(String.format("registered %s agents in %s ms (%.0f/s, %s SUBSCRIBE connections retried; master reports "
+                            + "slaves_active=%s)", registered[1], registered[2], agents / (registerMs / 1000), registered[3],
+                    metrics.path("master/slaves_active").asText("?")));
             lines.add("with agents:            " + withAgents.summary());
             send(generator, "launch");
 

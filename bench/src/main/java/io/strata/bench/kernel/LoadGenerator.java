@@ -55,8 +55,10 @@ public final class LoadGenerator implements Callable<Integer> {
     int subscribeConcurrency;
     @Option(names = "--stream-clients", defaultValue = "16", description = "HttpClients carrying the agent streams")
     int streamClients;
-    @Option(names = "--max-posts", defaultValue = "64", description = "agent UPDATE/PONG posts outstanding at once")
+    @Option(names = "--max-posts", defaultValue = "64", description = "agent UPDATE posts outstanding at once")
     int maxPosts;
+    @Option(names = "--max-pongs", defaultValue = "256", description = "agent PONG posts outstanding at once")
+    int maxPongs;
     @Option(names = "--max-in-flight", defaultValue = "32", description = "scheduler calls outstanding at once")
     int maxInFlight;
     @Option(names = "--timeout", defaultValue = "1800", description = "seconds for each phase")
@@ -85,10 +87,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        try (SimulatedAgents sims = new SimulatedAgents(master, agents, agentCpus, agentMem, agentPorts, streamClients, maxPosts)) {
+        try (SimulatedAgents sims = new SimulatedAgents(master, agents, agentCpus, agentMem, agentPorts, streamClients, maxPosts, maxPongs)) {
             long t0 = System.nanoTime();
             sims.subscribeAll(subscribeConcurrency, timeout);
-            report("registered " + sims.size() + " " + Percentiles.ms((System.nanoTime() - t0) / 1e6));
+            report("registered " + sims.size() + " " + Percentiles.ms((System.nanoTime() - t0) / 1e6) + " " + sims.subscribeRetries.get());
             if (!waitFor("launch")) return 0;
 
             HttpClient http = SchedulerClient.newHttpClient();
@@ -100,7 +102,7 @@ public final class LoadGenerator implements Callable<Integer> {
                         .build(), Duration.ofSeconds(60));
                 launch(scheduler, sims, System.nanoTime() + timeout.toNanos());
                 report("stats launches=" + sims.launches.get() + " pings=" + sims.pings.get() + " acks_from_master="
-                        + sims.acknowledgements.get() + " agent_post_failures=" + sims.postFailures.get()
+                        + sims.acknowledgements.get() + " agent_post_retries=" + sims.postRetries.get() + " agent_post_failures=" + sims.postFailures.get()
                         + " scheduler_calls=" + scheduler.callsSent());
                 waitFor("exit");
             } finally {
@@ -124,7 +126,14 @@ public final class LoadGenerator implements Callable<Integer> {
         long start = 0;
         long lastRunning = 0;
         Filters refuse = Filters.newBuilder().setRefuseSeconds(5).build();
+        long nextProgress = System.nanoTime() + 10_000_000_000L;
         while (running < tasks) {
+            if (System.nanoTime() > nextProgress) {
+                nextProgress += 10_000_000_000L;
+                System.out.println("launched " + launched + ", RUNNING " + running + ", agent PINGs answered " + sims.pings.get()
+                        + (sims.firstError() == null ? "" : "; first agent error: " + sims.firstError()));
+                System.out.flush();
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out with " + launched + " tasks launched and " + running + " RUNNING");
             }

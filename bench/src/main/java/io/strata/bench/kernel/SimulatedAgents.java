@@ -37,13 +37,17 @@ import org.apache.mesos.v1.Protos.Value;
  * SUBSCRIBE stream read on its own virtual thread, answers PING with PONG, reports every LAUNCHed task
  * TASK_RUNNING (and every KILLed one TASK_KILLED) with a fresh 16-byte uuid, and ignores the ACKNOWLEDGEs.
  * Streams are spread over several HttpClients (one selector thread each); UPDATE and PONG posts go through
- * a few other clients, at most {@code maxPosts} at a time, so the connections stay bounded.
+ * a few other clients, at most {@code maxPosts} UPDATEs and {@code maxPongs} PONGs at a time, so the connections
+ * stay bounded (each end of a connection is a file descriptor, and both processes must stay under 20,000).
+ * PONGs have their own allowance: a real agent answers a PING on its own connection whatever other agents are
+ * doing, so a PONG must never wait behind other agents' UPDATEs here.
  */
 final class SimulatedAgents implements AutoCloseable {
     private final URI endpoint;
     private final HttpClient[] streamClients;
     private final HttpClient[] postClients;
     private final Semaphore posts;
+    private final Semaphore pongs;
     private final List<Sim> agents = new ArrayList<>();
     private final AtomicReference<String> firstError = new AtomicReference<>();
     final AtomicLong subscribeFailures = new AtomicLong();
@@ -52,6 +56,10 @@ final class SimulatedAgents implements AutoCloseable {
     final AtomicLong pings = new AtomicLong();
     final AtomicLong acknowledgements = new AtomicLong();
     final AtomicLong postFailures = new AtomicLong();
+    final AtomicLong postRetries = new AtomicLong();
+    final AtomicLong subscribeRetries = new AtomicLong();
+    static final int SUBSCRIBE_ATTEMPTS = 5;
+    static final int POST_ATTEMPTS = 3;
     final AtomicLong streamsEnded = new AtomicLong();
     private volatile boolean closed;
 
@@ -59,15 +67,18 @@ final class SimulatedAgents implements AutoCloseable {
      * @param count         agents, each with {@code cpus} and {@code memMb} and a distinct made-up address
      * @param ports         whether each also offers ports [31000-32000], as real agents do
      * @param streamClients HttpClients that carry the streams
-     * @param maxPosts      UPDATE/PONG posts outstanding at once
+     * @param maxPosts      UPDATE posts outstanding at once
+     * @param maxPongs      PONG posts outstanding at once
      */
-    SimulatedAgents(URI master, int count, double cpus, double memMb, boolean ports, int streamClients, int maxPosts) {
+    SimulatedAgents(URI master, int count, double cpus, double memMb, boolean ports, int streamClients, int maxPosts,
+                    int maxPongs) {
         this.endpoint = master.resolve(AgentMessage.PATH);
         this.streamClients = new HttpClient[streamClients];
         for (int i = 0; i < streamClients; i++) this.streamClients[i] = SchedulerClient.newHttpClient();
         this.postClients = new HttpClient[Math.max(1, Math.min(8, maxPosts / 8))];
         for (int i = 0; i < postClients.length; i++) this.postClients[i] = SchedulerClient.newHttpClient();
         this.posts = new Semaphore(maxPosts);
+        this.pongs = new Semaphore(maxPongs);
         for (int i = 0; i < count; i++) agents.add(new Sim(i, agentInfo(i, cpus, memMb, ports)));
     }
 
@@ -144,13 +155,23 @@ final class SimulatedAgents implements AutoCloseable {
         void run(Semaphore pending, CountDownLatch subscribed) {
             boolean released = false;
             try {
-                HttpRequest request = HttpRequest.newBuilder(endpoint)
-                        .timeout(Duration.ofSeconds(120))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(AgentMessage.subscribe(info, List.of(), List.of()).toJsonBytes()))
-                        .build();
-                HttpResponse<InputStream> response = streamClients[index % streamClients.length]
-                        .send(request, HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = null;
+                // A connection the master drops before answering (its listen backlog overflows when many
+                // agents connect at once) is retried with a little backoff, as a real agent re-subscribes.
+                for (int attempt = 1; response == null; attempt++) {
+                    HttpRequest request = HttpRequest.newBuilder(endpoint)
+                            .timeout(Duration.ofSeconds(120))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(AgentMessage.subscribe(info, List.of(), List.of()).toJsonBytes()))
+                            .build();
+                    try {
+                        response = streamClients[index % streamClients.length].send(request, HttpResponse.BodyHandlers.ofInputStream());
+                    } catch (IOException e) {
+                        if (attempt >= SUBSCRIBE_ATTEMPTS || closed) throw e;
+                        subscribeRetries.incrementAndGet();
+                        Thread.sleep(100L * attempt);
+                    }
+                }
                 body = response.body();
                 if (response.statusCode() != 200) {
                     throw new IOException("SUBSCRIBE answered " + response.statusCode() + ": "
@@ -172,6 +193,7 @@ final class SimulatedAgents implements AutoCloseable {
                     }
                 }
                 if (!closed && agentId == null) throw new IOException("the stream ended before SUBSCRIBED");
+                if (!closed) error("agent " + index + ": the master ended its stream");
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     if (agentId == null) subscribeFailures.incrementAndGet();
@@ -226,21 +248,42 @@ final class SimulatedAgents implements AutoCloseable {
         }
 
         private void post(AgentMessage m) throws InterruptedException {
-            posts.acquire();
+            post(m, m.toJsonBytes(), 1);
+        }
+
+        /**
+         * Posts a call. A connection that fails (say the peer closed a pooled keep-alive connection) is retried,
+         * up to {@link #POST_ATTEMPTS} times, as a real agent retries its status updates; an answer other than
+         * 202 is an error of the run.
+         */
+        private void post(AgentMessage m, byte[] body, int attempt) throws InterruptedException {
+            Semaphore permits = m.type() == AgentMessage.Type.PONG ? pongs : posts;
+            permits.acquire();
             HttpRequest request = HttpRequest.newBuilder(endpoint)
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .header(AgentMessage.STREAM_ID_HEADER, streamId)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(m.toJsonBytes()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             postClients[index % postClients.length].sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, e) -> {
-                        posts.release();
-                        if (e != null || response.statusCode() != 202) {
-                            postFailures.incrementAndGet();
-                            if (!closed) error("agent " + index + ": " + m.type() + " post failed: "
-                                    + (e != null ? e.toString() : response.statusCode() + " " + response.body()));
+                        permits.release();
+                        if (e == null && response.statusCode() == 202) return;
+                        if (closed) return;
+                        if (e != null && attempt < POST_ATTEMPTS) {
+                            postRetries.incrementAndGet();
+                            Thread.ofVirtual().start(() -> {
+                                try {
+                                    post(m, body, attempt + 1);
+                                } catch (InterruptedException ie) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            });
+                            return;
                         }
+                        postFailures.incrementAndGet();
+                        error("agent " + index + ": " + m.type() + " post failed"
+                                + (e != null ? " " + attempt + " times, last with " + e : ": " + response.statusCode() + " " + response.body()));
                     });
         }
     }
@@ -250,13 +293,6 @@ final class SimulatedAgents implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(16);
         b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
         return ByteString.copyFrom(b.array());
-    }
-
-    /** Waits until no post is outstanding. */
-    boolean awaitPosts(int maxPosts, Duration timeout) throws InterruptedException {
-        if (!posts.tryAcquire(maxPosts, timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
-        posts.release(maxPosts);
-        return true;
     }
 
     @Override
