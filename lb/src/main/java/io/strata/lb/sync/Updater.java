@@ -93,6 +93,15 @@ public final class Updater implements AutoCloseable {
     /** Where a task runs, from its TASK_RUNNING status update. */
     private record RunningTask(String appId, String host, List<String> ips, List<Integer> ports) {}
 
+    /**
+     * A server added or put in maintenance through the runtime API. A reload replaces the worker that has it; if the
+     * configuration of that reload was built from apps fetched before the change, the change is made again.
+     */
+    private record RuntimeChange(boolean add, String ref, String address, long atNanos) {}
+
+    private final List<RuntimeChange> runtimeChanges = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile long fetchStartedNanos;
+
     /** A candidate haproxy -c rejected, and the configuration that was served instead. */
     private record Memo(RenderedConfig candidate, RenderedConfig result) {}
 
@@ -196,15 +205,44 @@ public final class Updater implements AutoCloseable {
             String name = ConfigRenderer.serverName(t.host(), ip, port);
             String ref = b.name() + "/" + name;
             if (cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of()).contains(ref)) continue;
-            try {
-                String added = haproxy.runtime("add server " + ref + " " + ip + ":" + port);
-                if (added.contains("registered")) {
-                    haproxy.runtime("enable server " + ref);
-                    LOG.debug("msg=\"server added at once\" server={}", ref);
-                }
-            } catch (IOException e) {
-                LOG.debug("msg=\"could not add a server\" server={} error=\"{}\"", ref, e.getMessage());
+            runtimeChanges.add(new RuntimeChange(true, ref, ip + ":" + port, System.nanoTime()));
+            addServer(ref, ip + ":" + port);
+        }
+    }
+
+    private void addServer(String ref, String address) {
+        try {
+            String added = haproxy.runtime("add server " + ref + " " + address);
+            if (added.contains("registered")) {
+                haproxy.runtime("enable server " + ref);
+                LOG.debug("msg=\"server added at once\" server={}", ref);
             }
+        } catch (IOException e) {
+            LOG.debug("msg=\"could not add a server\" server={} error=\"{}\"", ref, e.getMessage());
+        }
+    }
+
+    private void maintenance(String ref) {
+        try {
+            haproxy.runtime("set server " + ref + " state maint");
+            LOG.debug("msg=\"server put in maintenance\" server={}", ref);
+        } catch (IOException e) {
+            LOG.debug("msg=\"could not put a server in maintenance\" server={} error=\"{}\"", ref, e.getMessage());
+        }
+    }
+
+    /** After a reload: redo the runtime changes made since the apps were fetched that the new configuration lacks. */
+    private void replayRuntimeChanges(RenderedConfig cfg) {
+        long since = fetchStartedNanos;
+        List<RuntimeChange> redo = new ArrayList<>();
+        synchronized (runtimeChanges) {
+            runtimeChanges.removeIf(c -> c.atNanos() - since < 0);
+            redo.addAll(runtimeChanges);
+        }
+        for (RuntimeChange c : redo) {
+            boolean present = cfg.serversByAddress().getOrDefault(c.address(), List.of()).contains(c.ref());
+            if (c.add() && !present) addServer(c.ref(), c.address());
+            if (!c.add() && present) maintenance(c.ref());
         }
     }
 
@@ -218,13 +256,13 @@ public final class Updater implements AutoCloseable {
         String ip = resolver.apply(host);
         if (ip == null) return;
         for (int port : ports) {
-            for (String ref : cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of())) {
-                try {
-                    haproxy.runtime("set server " + ref + " state maint");
-                    LOG.debug("msg=\"server put in maintenance\" server={}", ref);
-                } catch (IOException e) {
-                    LOG.debug("msg=\"could not put a server in maintenance\" server={} error=\"{}\"", ref, e.getMessage());
-                }
+            Set<String> refs = new java.util.LinkedHashSet<>(cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of()));
+            synchronized (runtimeChanges) {
+                for (RuntimeChange c : runtimeChanges) if (c.add() && c.address().equals(ip + ":" + port)) refs.add(c.ref());
+            }
+            for (String ref : refs) {
+                runtimeChanges.add(new RuntimeChange(false, ref, ip + ":" + port, System.nanoTime()));
+                maintenance(ref);
             }
         }
     }
@@ -282,6 +320,7 @@ public final class Updater implements AutoCloseable {
         long start = System.nanoTime();
         String result;
         try {
+            fetchStartedNanos = System.nanoTime();
             List<MarathonApp> apps = source.apps();
             lastApps = apps;
             result = apply(apps);
@@ -360,6 +399,7 @@ public final class Updater implements AutoCloseable {
             return "failed";
         }
         served = cfg;
+        replayRuntimeChanges(cfg);
         recordServed(cfg, null);
         for (Skipped s : cfg.skipped()) LOG.warn("msg=\"app skipped\" app={} reason=\"{}\"", s.appId(), s.reason().replace("\"", "'"));
         LOG.info("msg=\"HAProxy configuration updated\" apps={} servers={} skipped={} ms={}", cfg.apps().size(),
