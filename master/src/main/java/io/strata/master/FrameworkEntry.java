@@ -30,8 +30,35 @@ final class FrameworkEntry {
     final Map<String, TaskEntry> tasks = new LinkedHashMap<>();          // by task id
     final Map<String, Task> unreachableTasks = new LinkedHashMap<>();    // partition-aware tasks on unreachable agents
     final Deque<Task> completedTasks = new ArrayDeque<>();
+    /**
+     * What the framework holds over all agents, scalars only (cpus, mem, disk, gpus): what DRF and the state
+     * endpoints need. Ranges and sets are left out because the same port on two agents is two resources, but
+     * one range once added together, which could not be subtracted again.
+     */
     Resources used = Resources.empty();
     Resources offered = Resources.empty();
+
+    void addUsed(Resources r) {
+        used = used.plus(scalars(r));
+    }
+
+    void removeUsed(Resources r) {
+        used = used.minus(scalars(r));
+    }
+
+    void addOffered(Resources r) {
+        offered = offered.plus(scalars(r));
+    }
+
+    void removeOffered(Resources r) {
+        offered = offered.minus(scalars(r));
+    }
+
+    static Resources scalars(Resources r) {
+        java.util.List<org.apache.mesos.v1.Protos.Resource> list = new java.util.ArrayList<>();
+        for (var res : r.toList()) if (res.getType() == org.apache.mesos.v1.Protos.Value.Type.SCALAR) list.add(res);
+        return list.size() == r.toList().size() ? r : Resources.of(list);
+    }
     Instant registeredTime;
     Instant reregisteredTime;
     Instant unregisteredTime;

@@ -557,7 +557,7 @@ public final class Master implements AutoCloseable {
         TaskEntry entry = new TaskEntry(fw.id, agent.id, task, resources, t.build());
         fw.tasks.put(entry.taskId(), entry);
         agent.tasks.put(entry.key(), entry);
-        fw.used = fw.used.plus(resources);
+        fw.addUsed(resources);
         agent.used = agent.used.plus(resources);
         return entry;
     }
@@ -844,7 +844,7 @@ public final class Master implements AutoCloseable {
                         .setAgentId(AgentID.newBuilder().setValue(agent.id)).build());
                 fw.tasks.put(entry.taskId(), entry);
                 agent.tasks.put(entry.key(), entry);
-                fw.used = fw.used.plus(res);
+                fw.addUsed(res);
                 agent.used = agent.used.plus(res);
                 operatorEvents.taskAdded(entry.task);
             }
@@ -914,7 +914,7 @@ public final class Master implements AutoCloseable {
         FrameworkEntry fw = frameworks.get(t.frameworkId);
         if (agent != null && agent.tasks.remove(t.key()) != null) agent.used = agent.used.minus(t.resources);
         if (fw != null && fw.tasks.remove(t.taskId()) != null) {
-            fw.used = fw.used.minus(t.resources);
+            fw.removeUsed(t.resources);
             fw.complete(finalTask);
         }
         terminalCounts.merge(finalTask.getState(), 1L, Long::sum);
@@ -965,7 +965,7 @@ public final class Master implements AutoCloseable {
             agent.tasks.remove(t.key());
             agent.used = agent.used.minus(t.resources);
             if (fw != null && fw.tasks.remove(t.taskId()) != null) {
-                fw.used = fw.used.minus(t.resources);
+                fw.removeUsed(t.resources);
                 if (partitionAware) fw.unreachableTasks.put(t.taskId(), updated);
                 else fw.complete(updated);
                 sendUpdate(fw, s);
@@ -1021,7 +1021,7 @@ public final class Master implements AutoCloseable {
             OfferEntry entry = new OfferEntry(offerId, fw.id, agent.id, plan.role(), internal, offer, now);
             offers.put(offerId, entry);
             fw.offers.put(offerId, entry);
-            fw.offered = fw.offered.plus(internal);
+            fw.addOffered(internal);
             agent.offered = agent.offered.plus(internal);
             byFramework.computeIfAbsent(fw.id, k -> Event.Offers.newBuilder()).addOffers(offer);
         }
@@ -1056,7 +1056,7 @@ public final class Master implements AutoCloseable {
         offers.remove(offer.id());
         FrameworkEntry fw = frameworks.get(offer.frameworkId());
         if (fw == null) fw = completedFrameworks.get(offer.frameworkId());
-        if (fw != null && fw.offers.remove(offer.id()) != null) fw.offered = fw.offered.minus(offer.resources());
+        if (fw != null && fw.offers.remove(offer.id()) != null) fw.removeOffered(offer.resources());
         AgentEntry agent = agents.get(offer.agentId());
         if (agent != null) agent.offered = agent.offered.minus(offer.resources());
     }

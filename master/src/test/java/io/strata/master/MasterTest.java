@@ -341,4 +341,20 @@ class MasterTest {
         assertThat(master.call(() -> master.checkFramework(fid, f2.id()))).isEqualTo(Master.FrameworkCheck.OK);
         assertThat(master.call(() -> master.checkFramework(fid, f.id()))).isEqualTo(Master.FrameworkCheck.WRONG_STREAM_ID);
     }
+
+    @Test
+    void frameworkUsingTheSamePortsOnTwoAgentsKeepsConsistentTotals() throws Exception {
+        agent(null, "cpus:2;mem:512;ports:[31000-31009]");
+        agent(null, "cpus:2;mem:512;ports:[31000-31009]");
+        EventStream<Event> f = framework(info("spread"));
+        String fid = await(f, e -> e.getType() == Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId().getValue();
+        java.util.List<Offer> offers = new java.util.ArrayList<>();
+        while (offers.size() < 2) offers.addAll(await(f, e -> e.getType() == Event.Type.OFFERS).getOffers().getOffersList());
+        // Same port on both agents: a launch on each, then a kill, must never break the framework's accounting.
+        launch(3600, fid, offers.get(0), task("a", offers.get(0), "cpus:0.5;mem:64;ports:[31000-31000]"));
+        launch(3600, fid, offers.get(1), task("b", offers.get(1), "cpus:0.5;mem:64;ports:[31000-31000]"));
+        assertThat(master.call(() -> master.operator().getTasks().getTasksCount())).isEqualTo(2);
+        assertThat(master.call(() -> Resources.of(master.operator().getFrameworks().getFrameworks(0).getAllocatedResourcesList()).cpus()))
+                .isEqualTo(1.0);
+    }
 }
