@@ -39,7 +39,9 @@ class DockerAgentRestartIT {
     static void start() throws Exception {
         DockerIt.assumeDockerAndBusybox();
         image = DockerIt.importImage("strata-it-docker/busybox");
-        cluster = Cluster.builder(TEST)
+        // Mesos-like ping timeout (the harness default, 1 s x 3, makes a 4 s agent restart TASK_UNREACHABLE, which
+        // Marathon's default unreachableStrategy (0 s) replaces at once): this is about a restart within the timeout
+        cluster = Cluster.builder(TEST).agentPing("5secs", 6)
                 .agent(new Cluster.AgentSpec(Cluster.STANDARD_RESOURCES, null, List.of("--containerizers", "docker,mesos")))
                 .start();
         int port = Ports.free();
