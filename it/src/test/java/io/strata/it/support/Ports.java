@@ -10,18 +10,24 @@ import java.util.Set;
 
 /**
  * Free TCP ports on 127.0.0.1. A port handed out once is never handed out again in this JVM, so two daemons
- * of one test never race for the same port. Agents' task port ranges live in 31000-32767, below Linux's
- * ephemeral range, so a port from here never collides with one.
+ * of one test never race for the same port. Ports in 31000-32999, where agents' task port ranges live (the
+ * local cluster's public agent reaches into Linux's ephemeral range), are never handed out.
  */
 public final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
+    static final int TASK_PORTS_FIRST = 31000;
+    static final int TASK_PORTS_END = 33000; // exclusive
+
+    private static boolean taskPort(int port) {
+        return port >= TASK_PORTS_FIRST && port < TASK_PORTS_END;
+    }
 
     private Ports() {}
 
     public static synchronized int free() {
-        for (int attempt = 0; attempt < 100; attempt++) {
+        for (int attempt = 0; attempt < 500; attempt++) {
             int port = probe(0);
-            if (port > 0 && GIVEN.add(port)) return port;
+            if (port > 0 && !taskPort(port) && GIVEN.add(port)) return port;
         }
         throw new IllegalStateException("no free port");
     }
@@ -30,7 +36,7 @@ public final class Ports {
     public static synchronized int freeConsecutive(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int first = probe(0);
-            if (first <= 0 || first + count > 65535) continue;
+            if (first <= 0 || first + count > 65535 || taskPort(first) || taskPort(first + count - 1)) continue;
             boolean ok = true;
             for (int p = first; p < first + count; p++) {
                 if (GIVEN.contains(p) || (p != first && probe(p) != p)) {
