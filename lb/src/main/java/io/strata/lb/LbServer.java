@@ -127,7 +127,7 @@ public final class LbServer implements AutoCloseable {
                                 event.path("ipAddresses").forEach(ip -> ips.add(ip.path("ipAddress").asText()));
                                 u.taskRunning(event.path("appId").asText(), event.path("taskId").asText(), event.path("host").asText(), ips, ports);
                             } else if (Updater.GONE_STATES.contains(status)) {
-                                u.taskGone(event.path("host").asText(), ports);
+                                u.taskGone(event.path("taskId").asText(), event.path("host").asText(), ports);
                             }
                         } else if (type.equals("health_status_changed_event") && event.path("alive").asBoolean(false)) {
                             u.taskHealthy(event.path("appId").asText(), event.path("taskId").asText());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.common.json.Json;
 import io.strata.lb.support.HaproxyCheck;
@@ -122,7 +121,7 @@ class LbEndToEndTest {
         ObjectNode app = (ObjectNode) Json.read(httpApp("/echo", "echo", 1, "1", Map.of("HAPROXY_0_MODE", "tcp")));
         app.put("cmd", cluster.tcpCommand("echo"));
         app.remove("healthChecks");
-        ((ArrayNode) app.putArray("healthChecks")).addObject().put("protocol", "TCP").put("portIndex", 0)
+        app.putArray("healthChecks").addObject().put("protocol", "TCP").put("portIndex", 0)
                 .put("gracePeriodSeconds", 20).put("intervalSeconds", 1).put("timeoutSeconds", 1).put("maxConsecutiveFailures", 0);
         cluster.post("/v2/apps", app.toString());
         int port = cluster.servicePort(cluster.awaitDeployed("/echo", 1, DEPLOY));

@@ -14,7 +14,6 @@ import io.strata.lb.zdd.Zdd;
 import io.strata.lb.zdd.ZddConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -97,7 +97,7 @@ public final class Updater implements AutoCloseable {
      * A server added or put in maintenance through the runtime API. A reload replaces the worker that has it; if the
      * configuration of that reload was built from apps fetched before the change, the change is made again.
      */
-    private record RuntimeChange(boolean add, String ref, String address, long atNanos) {}
+    private record RuntimeChange(boolean add, String ref, String address, String taskId, long atNanos) {}
 
     private final List<RuntimeChange> runtimeChanges = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile long fetchStartedNanos;
@@ -205,7 +205,7 @@ public final class Updater implements AutoCloseable {
             String name = ConfigRenderer.serverName(t.host(), ip, port);
             String ref = b.name() + "/" + name;
             if (cfg.serversByAddress().getOrDefault(ip + ":" + port, List.of()).contains(ref)) continue;
-            runtimeChanges.add(new RuntimeChange(true, ref, ip + ":" + port, System.nanoTime()));
+            runtimeChanges.add(new RuntimeChange(true, ref, ip + ":" + port, null, System.nanoTime()));
             addServer(ref, ip + ":" + port);
         }
     }
@@ -231,18 +231,54 @@ public final class Updater implements AutoCloseable {
         }
     }
 
-    /** After a reload: redo the runtime changes made since the apps were fetched that the new configuration lacks. */
+    /**
+     * After a reload: redo the runtime changes made since the apps were fetched that the new configuration lacks, and
+     * lift the maintenance of older ones whose address the new configuration serves again (a new task on the same
+     * host and port; the saved server state would otherwise keep it in maintenance).
+     */
     private void replayRuntimeChanges(RenderedConfig cfg) {
         long since = fetchStartedNanos;
-        List<RuntimeChange> redo = new ArrayList<>();
+        List<RuntimeChange> done = new ArrayList<>();
+        List<RuntimeChange> changes;
         synchronized (runtimeChanges) {
-            runtimeChanges.removeIf(c -> c.atNanos() - since < 0);
-            redo.addAll(runtimeChanges);
+            changes = new ArrayList<>(runtimeChanges);
         }
-        for (RuntimeChange c : redo) {
+        for (RuntimeChange c : changes) {
             boolean present = cfg.serversByAddress().getOrDefault(c.address(), List.of()).contains(c.ref());
-            if (c.add() && !present) addServer(c.ref(), c.address());
-            if (!c.add() && present) maintenance(c.ref());
+            boolean newer = c.atNanos() - since >= 0;
+            if (newer) {
+                if (c.add() && !present) addServer(c.ref(), c.address());
+                if (!c.add() && present) maintenance(c.ref());
+            } else if (c.add() || !present) {
+                done.add(c); // the configuration knows
+            } else if (anotherTaskAt(c.address(), c.taskId())) {
+                ready(c.ref()); // the address belongs to a new task now
+                done.add(c);
+            } // else Marathon still lists the dying task: keep the change until it is gone
+        }
+        runtimeChanges.removeAll(done);
+    }
+
+    /** Whether the apps last fetched have a task other than {@code taskId} at {@code ip:port}. */
+    private boolean anotherTaskAt(String address, String taskId) {
+        for (MarathonApp app : lastApps) {
+            for (var task : app.tasks()) {
+                if (task.id().equals(taskId) || task.host() == null) continue;
+                String ip = app.networkMode().equals("container") ? (task.ipAddresses().isEmpty() ? null : task.ipAddresses().get(0))
+                        : resolver.apply(task.host());
+                for (int port : ServiceBuilder.taskPorts(app, task)) {
+                    if ((ip + ":" + port).equals(address)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void ready(String ref) {
+        try {
+            haproxy.runtime("set server " + ref + " state ready");
+        } catch (IOException e) {
+            LOG.debug("msg=\"could not take a server out of maintenance\" server={} error=\"{}\"", ref, e.getMessage());
         }
     }
 
@@ -250,7 +286,7 @@ public final class Updater implements AutoCloseable {
      * A task is being killed or is gone: put its servers in maintenance in the running HAProxy through the runtime
      * API, so no new request reaches it while the sync that removes it from haproxy.cfg runs.
      */
-    public void taskGone(String host, List<Integer> ports) {
+    public void taskGone(String taskId, String host, List<Integer> ports) {
         RenderedConfig cfg = served;
         if (cfg == null || host == null || host.isEmpty()) return;
         String ip = resolver.apply(host);
@@ -261,7 +297,7 @@ public final class Updater implements AutoCloseable {
                 for (RuntimeChange c : runtimeChanges) if (c.add() && c.address().equals(ip + ":" + port)) refs.add(c.ref());
             }
             for (String ref : refs) {
-                runtimeChanges.add(new RuntimeChange(false, ref, ip + ":" + port, System.nanoTime()));
+                runtimeChanges.add(new RuntimeChange(false, ref, ip + ":" + port, taskId, System.nanoTime()));
                 maintenance(ref);
             }
         }

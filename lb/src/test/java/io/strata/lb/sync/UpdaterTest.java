@@ -42,6 +42,7 @@ class UpdaterTest {
     final AtomicInteger failReloads = new AtomicInteger();
     volatile List<MarathonApp> apps = List.of();
     volatile CountDownLatch gate;
+    final List<String> runtime = java.util.Collections.synchronizedList(new ArrayList<>());
     Updater updater;
 
     final Haproxy haproxy = new Haproxy() {
@@ -58,7 +59,8 @@ class UpdaterTest {
 
         @Override
         public String runtime(String command) {
-            return "";
+            runtime.add(command);
+            return command.startsWith("add server") ? "New server registered.\n" : "";
         }
 
         @Override
@@ -187,6 +189,43 @@ class UpdaterTest {
             assertThat(updater.state().skipped()).singleElement()
                     .satisfies(s -> assertThat(s.reason()).contains("in use by another process"));
         }
+    }
+
+    @Test
+    void runtimeApiAddsRunningTasksAtOnceDrainsDyingOnesAndRedoesThemAfterAReload() {
+        apps = List.of(web("/a", 10000));
+        updater(settings(), false);
+        assertThat(updater.syncOnce()).isEqualTo("changed");
+
+        updater.taskRunning("/a", "a.2", "127.0.0.1", List.of(), List.of(31005));
+        assertThat(runtime).containsExactly("add server a_10000/127_0_0_1_31005 127.0.0.1:31005", "enable server a_10000/127_0_0_1_31005");
+        runtime.clear();
+        updater.taskGone("a.1", "127.0.0.1", List.of(31000));
+        assertThat(runtime).containsExactly("set server a_10000/127_0_0_1_31000 state maint");
+        runtime.clear();
+        updater.taskRunning("/unknown", "u.1", "127.0.0.1", List.of(), List.of(31006));
+        assertThat(runtime).isEmpty(); // not served: the next sync decides
+
+        // the next sync sees what happened: the new task in, the dead one out; nothing to redo
+        MarathonApp now = app("/a", labels("HAPROXY_GROUP", "external", "HAPROXY_0_VHOST", "a.test"), List.of(10000), task("a.2", 31005));
+        apps = List.of(now);
+        assertThat(updater.syncOnce()).isEqualTo("changed");
+        assertThat(runtime).isEmpty();
+
+        // Marathon still lists a dying task as running: it stays in maintenance
+        updater.taskGone("a.2", "127.0.0.1", List.of(31005));
+        runtime.clear();
+        apps = List.of(app("/a", labels("HAPROXY_GROUP", "external", "HAPROXY_0_VHOST", "a.test"), List.of(10000),
+                task("a.2", 31005), task("a.5", 31008)));
+        assertThat(updater.syncOnce()).isEqualTo("changed");
+        assertThat(runtime).isEmpty();
+
+        // a task killed, and a new one on the same host and port by the next sync: it must not inherit the maintenance
+        runtime.clear();
+        apps = List.of(app("/a", labels("HAPROXY_GROUP", "external", "HAPROXY_0_VHOST", "a.test"), List.of(10000),
+                task("a.4", 31005), task("a.3", 31007)));
+        assertThat(updater.syncOnce()).isEqualTo("changed");
+        assertThat(runtime).containsExactly("set server a_10000/127_0_0_1_31005 state ready");
     }
 
     @Test
