@@ -110,6 +110,10 @@ class LbEndToEndTest {
         assertThat(body(cluster.servicePort(alpha), "whatever")).startsWith("alpha-1 ");
         assertThat(RawHttp.get(config.appIdPort(), "x", "/", Map.of("X-Marathon-App-Id", "/vhost/beta")).body()).startsWith("beta-1 ");
 
+        java.io.ByteArrayOutputStream dry = new java.io.ByteArrayOutputStream();
+        LbServer.dryRun(config.toBuilder().dry(true).build(), new java.io.PrintStream(dry, true, StandardCharsets.UTF_8));
+        assertThat(dry.toString(StandardCharsets.UTF_8)).startsWith("global\n").contains("backend vhost_alpha_" + cluster.servicePort(alpha) + "\n");
+
         cluster.delete("/v2/apps/vhost/alpha");
         await().atMost(Duration.ofSeconds(30)).until(() -> body(http, "alpha.test").equals("HTTP 503"));
         assertThat(body(http, "beta.test")).startsWith("beta-1 ");
@@ -239,6 +243,23 @@ class LbEndToEndTest {
         assertThat(body(config.httpPort(), "bogus.test")).isEqualTo("HTTP 503");
         assertThat(lbConfigText()).doesNotContain("no-such-directive").doesNotContain("labels_udp");
         for (String id : List.of("/labels/udp", "/labels/bogus", "/labels/fine")) cluster.delete("/v2/apps" + id);
+    }
+
+    @Test
+    void withoutSseMarathonIsPolled() throws Exception {
+        // another group, so the two load balancers on this host do not both bind the app's service port
+        LbConfig polling = cluster.lbConfig("lb-poll").toBuilder().sse(false).pollInterval(Duration.ofSeconds(1))
+                .groups(List.of("internal")).build();
+        LbServer poller = cluster.startLb(polling);
+        cluster.post("/v2/apps", httpApp("/polled", "polled", 1, "1", Map.of("HAPROXY_GROUP", "internal", "HAPROXY_0_VHOST", "polled.test")));
+        cluster.awaitDeployed("/polled", 1, DEPLOY);
+        await().atMost(Duration.ofSeconds(15)).until(() -> body(polling.httpPort(), "polled.test").startsWith("polled-1 "));
+        assertThat(poller.streaming()).isFalse();
+        assertThat(body(config.httpPort(), "polled.test")).isEqualTo("HTTP 503"); // not this load balancer's group
+        cluster.delete("/v2/apps/polled");
+        await().atMost(Duration.ofSeconds(15)).until(() -> body(polling.httpPort(), "polled.test").equals("HTTP 503"));
+        poller.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> io.strata.lb.support.FreePorts.isFree(polling.statsPort())); // HAProxy stopped
     }
 
     @Test

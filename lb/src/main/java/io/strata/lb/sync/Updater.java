@@ -438,8 +438,8 @@ public final class Updater implements AutoCloseable {
         replayRuntimeChanges(cfg);
         recordServed(cfg, null);
         for (Skipped s : cfg.skipped()) LOG.warn("msg=\"app skipped\" app={} reason=\"{}\"", s.appId(), s.reason().replace("\"", "'"));
-        LOG.info("msg=\"HAProxy configuration updated\" apps={} servers={} skipped={} ms={}", cfg.apps().size(),
-                cfg.servers(), cfg.skipped().size(), (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("msg=\"HAProxy configuration updated\" apps={} servers={} skipped={} ms={} config={}", cfg.apps().size(),
+                cfg.servers(), cfg.skipped().size(), (System.nanoTime() - t0) / 1_000_000, files.config());
         return "changed";
     }
 

@@ -78,6 +78,10 @@ class UpdaterTest {
     }
 
     private Updater updater(RenderSettings settings, boolean probePorts) {
+        return updater(settings, probePorts, Duration.ofMinutes(5));
+    }
+
+    private Updater updater(RenderSettings settings, boolean probePorts, Duration resync) {
         Updater.AppSource source = () -> {
             fetches.incrementAndGet();
             CountDownLatch g = gate;
@@ -92,7 +96,7 @@ class UpdaterTest {
         };
         updater = new Updater(source, ServiceBuilder.Options.defaults(), settings, Templates.defaults(), Function.identity(),
                 ServiceBuilder.HealthMemory.NONE, new ConfigFiles(dir.resolve("haproxy.cfg"), 2), new ConfigChecker("haproxy"),
-                haproxy, new Updater.Settings(true, true, probePorts, Duration.ofMillis(50), Duration.ofMinutes(5), 2,
+                haproxy, new Updater.Settings(true, true, probePorts, Duration.ofMillis(50), resync, 2,
                 Duration.ofMillis(100)), new SyncMetrics(new SimpleMeterRegistry()));
         return updater;
     }
@@ -118,6 +122,15 @@ class UpdaterTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> fetches.get() == 2);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> fetches.get() == 2);
         assertThat(reloads.get()).isEqualTo(1); // the second sync found nothing new
+    }
+
+    @Test
+    void withoutEventsMarathonIsPolled() {
+        apps = List.of(web("/a", 10000));
+        updater(settings(), false, Duration.ofMillis(200)).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fetches.get() >= 3);
+        apps = List.of(web("/a", 10000), web("/b", 10001));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reloads.get() == 2);
     }
 
     @Test
