@@ -252,18 +252,20 @@ public final class Zone {
     }
 
     /**
-     * A name as an index key. dnsjava's own hash of a name (h = 9h + c) collides a lot on names that differ in a
-     * few digits ({@code app-12}, {@code app-21}), which turns hash buckets into trees; FNV-1a over the lower-case
-     * wire form spreads them.
+     * A name as an index key: its lower-case wire form. dnsjava's own hash of a name (h = 9h + c) collides a lot
+     * on names that differ in a few digits ({@code app-12}, {@code app-21}), which turns hash buckets into trees;
+     * FNV-1a over the wire form spreads them, and comparing bytes is cheaper than comparing names.
      */
     static final class Key {
         final Name name;
+        private final byte[] wire;
         private final int hash;
 
         Key(Name name) {
             this.name = name;
+            this.wire = name.toWireCanonical();
             int h = 0x811c9dc5;
-            for (byte b : name.toWireCanonical()) {
+            for (byte b : wire) {
                 h ^= b & 0xff;
                 h *= 0x01000193;
             }
@@ -276,7 +278,7 @@ public final class Zone {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && k.name.equals(name);
+            return o instanceof Key k && k.hash == hash && java.util.Arrays.equals(k.wire, wire);
         }
 
         @Override

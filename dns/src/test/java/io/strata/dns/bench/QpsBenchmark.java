@@ -32,7 +32,7 @@ import org.xbill.DNS.SRVRecord;
  * 127.0.0.1 (the task and agent addresses in the records are 127.x loopback addresses too).
  *
  * <pre>
- *   dns/bench.sh QpsBenchmark [tasks=10000] [seconds=10] [clients=4]
+ *   dns/bench.sh QpsBenchmark [tasks=10000] [seconds=10] [clients=4] [rounds=3]
  * </pre>
  */
 public final class QpsBenchmark {
@@ -40,9 +40,10 @@ public final class QpsBenchmark {
         int taskCount = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Path work = Files.createTempDirectory("strata-dns-bench");
-        System.out.printf("tasks=%d seconds=%d dnsperf_clients=%d cpus=%d java=%s work=%s%n", taskCount, seconds, clients,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), work);
+        System.out.printf("tasks=%d seconds=%d dnsperf_clients=%d rounds=%d cpus=%d java=%s work=%s%n", taskCount, seconds, clients,
+                rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), work);
 
         try (FakeMaster master = new FakeMaster()) {
             List<Task> tasks = new ArrayList<>();
@@ -94,21 +95,36 @@ public final class QpsBenchmark {
                     System.out.printf("  port %-6d %s | %s%n", p[0], dig(p[0], "app-42.marathon.mesos", "A"), dig(p[0], "_app-42._tcp.marathon.mesos", "SRV"));
                 }
                 System.out.println();
-                System.out.printf("%-9s %-4s %12s %14s %10s%n", "server", "type", "queries/s", "avg latency", "lost");
                 String[][] servers = {{"strata", Integer.toString(dns.udpPort())}, {"dnsmasq", Integer.toString(dnsmasqPort)},
                         {"unbound", Integer.toString(unboundPort)}};
-                for (String[] s : servers) {
-                    for (Path q : new Path[] {aQueries, srvQueries}) {
-                        dnsperf(Integer.parseInt(s[1]), q, 5, clients); // warm-up (JIT, caches)
-                        String out = dnsperf(Integer.parseInt(s[1]), q, seconds, clients);
-                        System.out.printf("%-9s %-4s %12s %12s ms %10s%n", s[0], q.equals(aQueries) ? "A" : "SRV",
-                                find(out, "Queries per second:\\s+([0-9.]+)"),
-                                String.format(Locale.ROOT, "%.3f", Double.parseDouble(find(out, "Average Latency \\(s\\):\\s+([0-9.]+)")) * 1000),
-                                find(out, "Queries lost:\\s+(\\d+)"));
+                Path[] files = {aQueries, srvQueries};
+                // rounds interleave the servers, so a busy neighbour on the machine weighs on all of them alike
+                double[][][] qps = new double[servers.length][files.length][rounds];
+                double[][][] latency = new double[servers.length][files.length][rounds];
+                long[][] lost = new long[servers.length][files.length];
+                for (int r = 0; r < rounds; r++) {
+                    for (int i = 0; i < servers.length; i++) {
+                        for (int f = 0; f < files.length; f++) {
+                            int port = Integer.parseInt(servers[i][1]);
+                            if (r == 0) dnsperf(port, files[f], 5, clients); // warm-up (JIT, caches)
+                            String out = dnsperf(port, files[f], seconds, clients);
+                            qps[i][f][r] = Double.parseDouble(find(out, "Queries per second:\\s+([0-9.]+)"));
+                            latency[i][f][r] = Double.parseDouble(find(out, "Average Latency \\(s\\):\\s+([0-9.]+)")) * 1000;
+                            lost[i][f] += Long.parseLong(find(out, "Queries lost:\\s+(\\d+)"));
+                        }
                     }
                 }
-                System.out.printf("%ncommand: dnsperf -s 127.0.0.1 -p <port> -d <queries> -l %d -c %d -q 100 (after a 5 s warm-up)%n",
-                        seconds, clients);
+                System.out.printf("%-9s %-4s %14s %16s %8s   %s%n", "server", "type", "queries/s", "avg latency", "lost", "all rounds (q/s)");
+                for (int i = 0; i < servers.length; i++) {
+                    for (int f = 0; f < files.length; f++) {
+                        StringBuilder all = new StringBuilder();
+                        for (double q : qps[i][f]) all.append(String.format(Locale.ROOT, "%.0f ", q));
+                        System.out.printf(Locale.ROOT, "%-9s %-4s %14.0f %13.3f ms %8d   %s%n", servers[i][0], f == 0 ? "A" : "SRV",
+                                median(qps[i][f]), median(latency[i][f]), lost[i][f], all.toString().strip());
+                    }
+                }
+                System.out.printf("%ncommand: dnsperf -s 127.0.0.1 -p <port> -d <queries> -l %d -c %d -q 100; median of %d rounds "
+                        + "(servers interleaved), after a 5 s warm-up each%n", seconds, clients, rounds);
             } finally {
                 for (Process p : others) {
                     p.destroy();
@@ -198,6 +214,12 @@ public final class QpsBenchmark {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
     }
 
     static String find(String text, String regex) {
