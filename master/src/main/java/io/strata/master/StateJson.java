@@ -335,34 +335,11 @@ public final class StateJson {
     }
 
     static ArrayNode labels(java.util.List<Label> labels) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
-        for (Label l : labels) {
-            ObjectNode o = a.addObject();
-            o.put("key", l.getKey());
-            if (l.hasValue()) o.put("value", l.getValue());
-        }
-        return a;
+        return io.strata.common.json.MesosJson.labels(labels);
     }
 
     static ObjectNode attributes(java.util.List<Attribute> attributes) {
-        ObjectNode o = Json.object();
-        for (Attribute a : attributes) {
-            switch (a.getType()) {
-                case SCALAR -> o.put(a.getName(), a.getScalar().getValue());
-                case TEXT -> o.put(a.getName(), a.getText().getValue());
-                case RANGES -> {
-                    StringBuilder sb = new StringBuilder("[");
-                    for (Value.Range r : a.getRanges().getRangeList()) {
-                        if (sb.length() > 1) sb.append(", ");
-                        sb.append(r.getBegin()).append('-').append(r.getEnd());
-                    }
-                    o.put(a.getName(), sb.append(']').toString());
-                }
-                case SET -> o.put(a.getName(), "{" + String.join(",", a.getSet().getItemList()) + "}");
-                default -> { }
-            }
-        }
-        return o;
+        return io.strata.common.json.MesosJson.attributes(attributes);
     }
 
     public ObjectNode metrics(boolean elected) {

@@ -164,29 +164,11 @@ public final class StateJson {
     }
 
     static ArrayNode labels(List<Label> labels) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
-        labels.forEach(l -> a.add(ProtoJson.tree(l)));
-        return a;
+        return io.strata.common.json.MesosJson.labels(labels);
     }
 
     static ObjectNode attributes(List<Attribute> attributes) {
-        ObjectNode o = Json.object();
-        for (Attribute a : attributes) {
-            switch (a.getType()) {
-                case SCALAR -> o.put(a.getName(), a.getScalar().getValue());
-                case RANGES -> o.put(a.getName(), ranges(a.getRanges()));
-                case SET -> o.put(a.getName(), "{" + String.join(",", a.getSet().getItemList()) + "}");
-                case TEXT -> o.put(a.getName(), a.getText().getValue());
-                default -> { }
-            }
-        }
-        return o;
-    }
-
-    private static String ranges(org.apache.mesos.v1.Protos.Value.Ranges r) {
-        List<String> parts = new ArrayList<>();
-        for (var range : r.getRangeList()) parts.add(range.getBegin() + "-" + range.getEnd());
-        return "[" + String.join(", ", parts) + "]";
+        return io.strata.common.json.MesosJson.attributes(attributes);
     }
 
     /** Resources in Mesos' /state form (cpus, mem, disk, gpus, ports as "[a-b]"), by the shared Resources type. */
