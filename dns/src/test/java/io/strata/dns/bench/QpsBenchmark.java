@@ -133,6 +133,9 @@ public final class QpsBenchmark {
                 dns.close();
             }
         }
+        try (var paths = Files.walk(work)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** dnsmasq and unbound configurations holding exactly the records Strata serves. */

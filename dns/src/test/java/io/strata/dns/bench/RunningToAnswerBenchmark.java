@@ -98,6 +98,9 @@ public final class RunningToAnswerBenchmark {
             agent.close();
             master.close();
             zk.close();
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         System.out.println("\nreal cluster (ZooKeeper, master, agent, v1 scheduler; sleep tasks launched one at a time):");
         print("agent's TASK_RUNNING -> A answers", fromAgent);
