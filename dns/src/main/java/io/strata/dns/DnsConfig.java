@@ -137,7 +137,12 @@ public record DnsConfig(
     public static DnsConfig fromJson(String json) {
         JsonNode root = Json.read(json);
         if (!root.isObject()) throw new IllegalArgumentException("the DNS configuration must be a JSON object");
-        return defaults().merge(root);
+        DnsConfig c = defaults().merge(root);
+        List<String> ignored = ignoredKeys(json);
+        if (!ignored.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(DnsConfig.class).warn("msg=\"configuration keys not used by this version\" keys={}", ignored);
+        }
+        return c;
     }
 
     /** This configuration with the keys present in {@code json} replaced (the launcher's overrides). */

@@ -107,7 +107,7 @@ public final class Zone {
                 settings.soaExpire(), settings.soaMinttl());
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public static Zone empty(Settings settings, long serial) {
         Map<Key, Node>[] shards = new Map[SHARDS];
         for (int i = 0; i < SHARDS; i++) shards[i] = Map.of();

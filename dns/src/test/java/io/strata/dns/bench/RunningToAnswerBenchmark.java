@@ -202,7 +202,7 @@ public final class RunningToAnswerBenchmark {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             channel.close();
         }
     }
