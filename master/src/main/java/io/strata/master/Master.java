@@ -315,13 +315,18 @@ public final class Master implements AutoCloseable {
     private void scheduleFailover(FrameworkEntry fw) {
         double seconds = fw.info.getFailoverTimeout();
         long millis = (long) Math.min(Math.max(0, seconds) * 1000, TimeUnit.DAYS.toMillis(3650));
-        fw.failoverTimer = loop.schedule(guard(() -> {
-            FrameworkEntry current = frameworks.get(fw.id);
-            if (current == fw && !fw.connected()) {
-                LOG.info("msg=\"framework failover timeout expired\" framework={}", fw.id);
-                removeFramework(fw);
-            }
-        }), millis, TimeUnit.MILLISECONDS);
+        if (closed) return; // the stream closes because the master stops: nothing to time out
+        try {
+            fw.failoverTimer = loop.schedule(guard(() -> {
+                FrameworkEntry current = frameworks.get(fw.id);
+                if (current == fw && !fw.connected()) {
+                    LOG.info("msg=\"framework failover timeout expired\" framework={}", fw.id);
+                    removeFramework(fw);
+                }
+            }), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     /** Lookup used by the scheduler endpoint to check the framework and its stream before a call. */
