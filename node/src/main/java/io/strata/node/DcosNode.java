@@ -15,7 +15,7 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "dcos-node", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run a piece of a Strata cluster, or a whole cluster on this machine with 'local'.",
         subcommands = {LocalCommand.class, MasterCommand.class, AgentCommand.class, ZooKeeperCommand.class,
-                MarathonCommand.class, DnsCommand.class, GatewayCommand.class,
+                MarathonCommand.class, DnsCommand.class, GatewayCommand.class, LbCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class DcosNode implements Runnable {
     @CommandLine.Spec
