@@ -5,7 +5,7 @@
                                               CONTROL_DIR/unhealthy-PORT exists (then 503)
   task_server.py tcp PORT NAME                answers each line with "NAME PORT <line>"
 
-Binds 127.0.0.1 only. Dies at once on SIGTERM, as most programs do.
+Binds 127.0.0.1 only. Dies at once on SIGTERM, as most programs do (no draining of its own).
 """
 import os
 import socketserver
@@ -25,12 +25,12 @@ def http(port, name, control):
                 self.reply(200, "%s %d\n" % (name, port))
 
         def reply(self, status, body):
+            # status line, headers and body in one write: a task killed mid-response (which no proxy can retry,
+            # the client already has the headers) is then a task killed before or after it
             data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            reason = "OK" if status == 200 else "Service Unavailable"
+            head = "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (status, reason, len(data))
+            self.wfile.write(head.encode() + data)
 
         def log_message(self, *args):
             pass

@@ -22,6 +22,15 @@ import java.util.List;
  */
 public final class RollingDeployBenchmark {
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception e) {
+            System.out.println("aborted: " + e);
+            throw e;
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int deployments = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int instances = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
@@ -64,16 +73,19 @@ public final class RollingDeployBenchmark {
 
     private static void awaitDone(LocalCluster cluster, int instances, int version) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String last = "";
         while (System.nanoTime() < deadline) {
             JsonNode a = cluster.get("/v2/apps/rolling").path("app");
+            JsonNode tasks = cluster.get("/v2/apps/rolling/tasks").path("tasks");
             boolean allNew = true;
-            for (JsonNode t : cluster.get("/v2/apps/rolling/tasks").path("tasks")) {
+            for (JsonNode t : tasks) {
                 allNew &= t.path("state").asText().equals("TASK_RUNNING") && t.path("version").asText().equals(a.path("version").asText());
             }
             if (a.path("deployments").isEmpty() && a.path("tasksHealthy").asInt() == instances && allNew) return;
+            last = "deployments=" + a.path("deployments") + " tasksHealthy=" + a.path("tasksHealthy") + " tasks=" + tasks;
             Thread.sleep(100);
         }
-        throw new IllegalStateException("deployment " + version + " did not finish within 3 minutes");
+        throw new IllegalStateException("deployment " + version + " did not finish within 3 minutes: " + last);
     }
 
     private static void awaitServing(int port, String prefix) throws InterruptedException {
