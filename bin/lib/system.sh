@@ -7,8 +7,9 @@
 # command -> Debian package. Required: the build and the tests of what exists today cannot run without them.
 STRATA_REQUIRED_TOOLS=(mvn:maven curl:curl pgrep:procps ip:iproute2 python3:python3)
 # Optional (the tests that use them skip when they are missing). dockerd, not docker: some images ship the client
-# alone. Chromium joins this list with the web UI's browser tests.
-STRATA_OPTIONAL_TOOLS=(haproxy:haproxy dig:dnsutils dockerd:docker.io docker-registry:docker-registry)
+# alone. chromium + chromedriver: the web UI's browser tests; etcd: the etcd package's test.
+STRATA_OPTIONAL_TOOLS=(haproxy:haproxy dig:dnsutils dockerd:docker.io docker-registry:docker-registry
+                       chromium:chromium chromedriver:chromium-driver etcd:etcd-server)
 # Packages checked by name: the Docker tests build their image from a static busybox (the dynamic one also
 # installs /bin/busybox, so the command alone says nothing).
 STRATA_OPTIONAL_PACKAGES=(busybox-static)
