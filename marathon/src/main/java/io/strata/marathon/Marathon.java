@@ -89,6 +89,13 @@ public final class Marathon {
     private final Map<String, Instant> killsSent = new HashMap<>();
     /** When each unreachable instance became unreachable (not stored: after a failover the clock restarts). */
     private final Map<String, Instant> unreachableSince = new HashMap<>();
+    /**
+     * Tasks given up on while their agent was unreachable (replaced or expunged), by task id, with when. The master
+     * does not announce a partitioned agent's return, so until each of these is heard of as terminal (or an hour
+     * has passed) the scheduler reconciles often: a returning task is then unknown here and gets killed.
+     */
+    private final Map<String, Instant> abandoned = new HashMap<>();
+    private static final Duration ABANDONED_WATCH = Duration.ofHours(1);
     private final Map<PathId, long[]> offerStats = new HashMap<>();
     private final Map<PathId, Instant[]> offerTimes = new HashMap<>();
     private String frameworkId;
@@ -475,7 +482,9 @@ public final class Marathon {
         Instance i = instanceByTaskIdLocked(taskId);
         Condition c = Condition.fromMesos(state);
         if (i == null) {
-            return !c.isTerminal();
+            if (c.isTerminal()) abandoned.remove(taskId);
+            // unknown and alive: kill it (a kill cannot reach a task whose agent is still unreachable; wait for it)
+            return !c.isTerminal() && c != Condition.Unreachable;
         }
         Instance before = i;
         Instance updated = i.updated(c, c == Condition.Running ? now : null, ipAddresses, message);
@@ -498,6 +507,7 @@ public final class Marathon {
         if (healthy != null && !healthy.equals(before.healthy())) publishHealthChanged(updated, healthy);
 
         if (c.isTerminal() || (c == Condition.Unreachable && shouldReplaceUnreachable(i))) {
+            if (c == Condition.Unreachable) abandoned.put(taskId, now);
             onTerminal(updated, state, message, agentId, now, reason);
         } else {
             if (c == Condition.Unreachable) unreachableSince.putIfAbsent(updated.instanceId(), now);
@@ -624,9 +634,15 @@ public final class Marathon {
         return any ? Boolean.TRUE : null;
     }
 
+    /** Whether tasks abandoned on unreachable agents may still come back (then reconcile often, not every 10 min). */
+    public synchronized boolean awaitingAbandonedTasks() {
+        return !abandoned.isEmpty();
+    }
+
     /** Called every second: retries kills, expires backoffs, moves deployments on. */
     public synchronized void tick() {
         Instant now = clock.instant();
+        abandoned.values().removeIf(since -> now.isAfter(since.plus(ABANDONED_WATCH)));
         backoffs.entrySet().removeIf(e -> root.app(e.getKey()).map(a -> e.getValue().expired(a, now)).orElse(true));
         for (Instance i : new ArrayList<>(instances.values())) {
             Instant lost = unreachableSince.get(i.instanceId());
@@ -635,6 +651,7 @@ public final class Marathon {
                 if (now.isAfter(lost.plusSeconds(app.unreachableStrategy().expungeAfterSeconds()))) {
                     // gone for good: forget it; if its agent comes back, the task is unknown and gets killed
                     LOG.info("msg=\"expunging unreachable instance\" instance={}", i.instanceId());
+                    if (i.taskId() != null) abandoned.put(i.taskId(), now);
                     persist(List.of(), List.of(i.instanceId()));
                     forget(i.instanceId());
                     continue;

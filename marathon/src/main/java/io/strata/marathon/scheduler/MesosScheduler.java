@@ -71,6 +71,8 @@ public final class MesosScheduler implements TaskControl, AutoCloseable {
     private volatile Duration heartbeat = Duration.ofSeconds(15);
     private volatile Instant lastRevive = Instant.EPOCH;
     private volatile Instant lastReconcile = Instant.EPOCH;
+    /** How often to reconcile while a task abandoned on an unreachable agent may come back and must be killed. */
+    private static final Duration ABANDONED_RECONCILE = Duration.ofSeconds(15);
     private Thread loop;
     private Thread watchdog;
 
@@ -348,7 +350,8 @@ public final class MesosScheduler implements TaskControl, AutoCloseable {
                     }
                 }
             }
-            if (subscribed && now.isAfter(lastReconcile.plus(config.reconciliationInterval()))) reconcile();
+            Duration every = marathon.awaitingAbandonedTasks() ? ABANDONED_RECONCILE : config.reconciliationInterval();
+            if (subscribed && now.isAfter(lastReconcile.plus(every))) reconcile();
         }
     }
 

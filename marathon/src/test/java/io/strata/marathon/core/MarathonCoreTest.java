@@ -282,4 +282,32 @@ class MarathonCoreTest {
             assertThat(x.incarnation()).isEqualTo(2);
         });
     }
+
+    @Test
+    void aTaskReplacedWhileUnreachableIsWatchedUntilItComesBackAndIsKilled() {
+        put(app("/ur3", 1));
+        mesos.launchAndRunAll();
+        Instance i = m.instancesOf(PathId.of("/ur3")).get(0);
+        assertThat(m.awaitingAbandonedTasks()).isFalse();
+        m.onStatus(i.taskId(), "TASK_UNREACHABLE", "agent-1", "agent lost", null, List.of(), null);
+        assertThat(m.awaitingAbandonedTasks()).as("reconcile often while the old task may come back").isTrue();
+        assertThat(m.onStatus(i.taskId(), "TASK_UNREACHABLE", "agent-1", null, null, List.of(), null))
+                .as("no kill while its agent is still away").isFalse();
+        assertThat(m.onStatus(i.taskId(), "TASK_RUNNING", "agent-1", null, null, List.of(), null))
+                .as("the agent is back: the old incarnation is killed").isTrue();
+        assertThat(m.awaitingAbandonedTasks()).isTrue();
+        assertThat(m.onStatus(i.taskId(), "TASK_KILLED", "agent-1", null, null, List.of(), null)).isFalse();
+        assertThat(m.awaitingAbandonedTasks()).isFalse();
+    }
+
+    @Test
+    void abandonedTasksAreWatchedForAnHourAtMost() {
+        put(app("/ur4", 1));
+        mesos.launchAndRunAll();
+        Instance i = m.instancesOf(PathId.of("/ur4")).get(0);
+        m.onStatus(i.taskId(), "TASK_UNREACHABLE", "agent-1", "agent lost", null, List.of(), null);
+        clock.advance(Duration.ofMinutes(61));
+        m.tick();
+        assertThat(m.awaitingAbandonedTasks()).isFalse();
+    }
 }
