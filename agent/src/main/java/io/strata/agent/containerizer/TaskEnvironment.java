@@ -1,10 +1,14 @@
 package io.strata.agent.containerizer;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.Resource;
@@ -13,9 +17,11 @@ import org.apache.mesos.v1.Protos.Value;
 
 /**
  * The environment a task's command runs with. Later layers win: a minimal base inherited from the agent
- * (PATH, HOME, locale), then {@code HOST} and the {@code PORT*} variables from the task's port resources, then the
- * framework's own {@code CommandInfo.environment} (Marathon sets PORT0, MARATHON_APP_ID, ... there), then the
- * variables that only the agent can know ({@code MESOS_*}).
+ * (PATH, HOME, locale) and, for tasks on the agent's own host, where Strata's launcher is ({@code STRATA_JAVA},
+ * {@code STRATA_NODE_JAR}: packages such as {@code marathon} run {@code dcos-node} subcommands as tasks), then
+ * {@code HOST} and the {@code PORT*} variables from the task's port resources, then the framework's own
+ * {@code CommandInfo.environment} (Marathon sets PORT0, MARATHON_APP_ID, ... there), then the variables that only
+ * the agent can know ({@code MESOS_*}).
  */
 public final class TaskEnvironment {
     /** Inherited from the agent when set; everything else of the agent's environment stays with the agent. */
@@ -23,6 +29,11 @@ public final class TaskEnvironment {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Port variables stop here; a task holding a huge range does not need one variable per port. */
     static final int MAX_PORT_VARIABLES = 1000;
+
+    /** The java executable the agent runs on. */
+    public static final String STRATA_JAVA = "STRATA_JAVA";
+    /** The dcos-node jar the agent runs from (absent when the agent does not run from a jar, as in unit tests). */
+    public static final String STRATA_NODE_JAR = "STRATA_NODE_JAR";
 
     /** What the agent knows about where the task runs. */
     public record Context(String frameworkId, String executorId, String agentId, Path sandbox, String agentEndpoint, String host) {}
@@ -36,6 +47,8 @@ public final class TaskEnvironment {
             if (v != null) env.put(name, v);
         }
         env.putIfAbsent("PATH", DEFAULT_PATH);
+        // an empty agent environment means the task does not run on the agent's host (Docker): no launcher there
+        if (!agentEnv.isEmpty()) env.putAll(launcher());
 
         env.put("HOST", ctx.host());
         List<Long> ports = ports(task.getResourcesList());
@@ -64,6 +77,30 @@ public final class TaskEnvironment {
         env.put("MESOS_DIRECTORY", ctx.sandbox().toString());
         env.put("MESOS_AGENT_ENDPOINT", ctx.agentEndpoint());
         return env;
+    }
+
+    /**
+     * Where the running Strata launcher is: the JVM's own java executable and, when these classes were loaded from
+     * a jar, that jar ({@code dcos-node.jar} in a real agent).
+     */
+    public static Map<String, String> launcher() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Files.isExecutable(java)) env.put(STRATA_JAVA, java.toString());
+        nodeJar().ifPresent(jar -> env.put(STRATA_NODE_JAR, jar.toString()));
+        return env;
+    }
+
+    private static Optional<Path> nodeJar() {
+        try {
+            CodeSource source = TaskEnvironment.class.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) return Optional.empty();
+            Path path = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(path) && path.getFileName().toString().endsWith(".jar")
+                    ? Optional.of(path.toAbsolutePath()) : Optional.empty();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty(); // not a file URL (a nested or remote class loader): no jar to point at
+        }
     }
 
     /** The task's ports in the order its resources list them. */

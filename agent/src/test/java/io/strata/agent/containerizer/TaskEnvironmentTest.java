@@ -55,6 +55,32 @@ class TaskEnvironmentTest {
         assertThat(env.get("PATH")).isEqualTo(TaskEnvironment.DEFAULT_PATH);
     }
 
+    @Test
+    void tasksOnTheAgentsHostLearnWhereTheLauncherIs() {
+        TaskInfo task = task().build();
+        Map<String, String> env = TaskEnvironment.build(task, task.getCommand(), CTX, Map.of("PATH", "/bin"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertThat(env).containsEntry(TaskEnvironment.STRATA_JAVA, java);
+        // unit tests load the agent from target/classes, not from a jar: no jar to point at
+        assertThat(env).doesNotContainKey(TaskEnvironment.STRATA_NODE_JAR);
+        assertThat(TaskEnvironment.launcher()).containsOnlyKeys(TaskEnvironment.STRATA_JAVA);
+    }
+
+    @Test
+    void theFrameworkMayPointTasksAtAnotherLauncher() {
+        TaskInfo task = task().setCommand(CommandInfo.newBuilder().setValue("x")
+                .setEnvironment(Environment.newBuilder().addVariables(var("STRATA_JAVA", "/opt/jdk/bin/java")))).build();
+        assertThat(TaskEnvironment.build(task, task.getCommand(), CTX, Map.of("PATH", "/bin")))
+                .containsEntry(TaskEnvironment.STRATA_JAVA, "/opt/jdk/bin/java");
+    }
+
+    @Test
+    void tasksWithoutTheAgentsEnvironmentGetNoLauncher() {
+        TaskInfo task = task().build();
+        assertThat(TaskEnvironment.build(task, task.getCommand(), CTX, Map.of()))
+                .doesNotContainKeys(TaskEnvironment.STRATA_JAVA, TaskEnvironment.STRATA_NODE_JAR);
+    }
+
     private static Environment.Variable var(String n, String v) {
         return Environment.Variable.newBuilder().setName(n).setValue(v).build();
     }
