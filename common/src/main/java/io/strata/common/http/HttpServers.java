@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServers {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+    /** Pending connections the kernel queues for us (somaxconn caps it). */
+    static final int ACCEPT_QUEUE = 1024;
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
     private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
 
@@ -32,11 +35,16 @@ public final class HttpServers {
             cfg.http.maxRequestSize = DEFAULT_MAX_REQUEST_BYTES;
             cfg.jetty.defaultHost = host;
             cfg.jetty.defaultPort = port;
-            // Event streams are kept alive by heartbeats; idle connections are closed after five minutes.
-            cfg.jetty.modifyServer(server -> {
-                for (var c : server.getConnectors()) {
-                    if (c instanceof ServerConnector sc) sc.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
-                }
+            // Our own connector instead of Javalin's default: Jetty's accept queue of 50 refuses connections when
+            // hundreds of agents or clients connect at once (a master restart, a load test). Event streams are kept
+            // alive by heartbeats; idle connections are closed after five minutes.
+            cfg.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                c.setHost(host);
+                c.setPort(port);
+                c.setAcceptQueueSize(ACCEPT_QUEUE);
+                c.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+                return c;
             });
             cfg.requestLogger.http((ctx, ms) -> {
                 Timer.builder("http_server_requests")
