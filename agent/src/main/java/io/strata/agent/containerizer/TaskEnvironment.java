@@ -1,9 +1,10 @@
 package io.strata.agent.containerizer;
 
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class TaskEnvironment {
 
     /** The java executable the agent runs on. */
     public static final String STRATA_JAVA = "STRATA_JAVA";
-    /** The dcos-node jar the agent runs from (absent when the agent does not run from a jar, as in unit tests). */
+    /** The dcos-node jar the agent runs from (absent when the agent runs without the launcher, as in unit tests). */
     public static final String STRATA_NODE_JAR = "STRATA_NODE_JAR";
 
     /** What the agent knows about where the task runs. */
@@ -80,8 +81,8 @@ public final class TaskEnvironment {
     }
 
     /**
-     * Where the running Strata launcher is: the JVM's own java executable and, when these classes were loaded from
-     * a jar, that jar ({@code dcos-node.jar} in a real agent).
+     * Where the running Strata launcher is: the JVM's own java executable and the launcher's jar
+     * ({@code dcos-node.jar}) when the agent runs inside it.
      */
     public static Map<String, String> launcher() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -91,15 +92,20 @@ public final class TaskEnvironment {
         return env;
     }
 
+    /** The launcher's main class; looked up by name, since the agent is a library of the launcher. */
+    static final String LAUNCHER_CLASS = "io/strata/node/DcosNode.class";
+
     private static Optional<Path> nodeJar() {
         try {
-            CodeSource source = TaskEnvironment.class.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) return Optional.empty();
-            Path path = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(path) && path.getFileName().toString().endsWith(".jar")
-                    ? Optional.of(path.toAbsolutePath()) : Optional.empty();
+            URL url = ClassLoader.getSystemResource(LAUNCHER_CLASS);
+            if (url == null || !url.getProtocol().equals("jar")) return Optional.empty();
+            String file = url.getPath(); // file:/.../dcos-node.jar!/io/strata/node/DcosNode.class
+            int bang = file.indexOf("!/");
+            if (bang < 0) return Optional.empty();
+            Path path = Path.of(new URI(file.substring(0, bang)));
+            return Files.isRegularFile(path) ? Optional.of(path.toAbsolutePath()) : Optional.empty();
         } catch (URISyntaxException | RuntimeException e) {
-            return Optional.empty(); // not a file URL (a nested or remote class loader): no jar to point at
+            return Optional.empty(); // not a plain file jar: no jar to point at
         }
     }
 
