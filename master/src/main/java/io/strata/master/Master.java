@@ -198,11 +198,14 @@ public final class Master implements AutoCloseable {
     }
 
     private void expireRecoveredAgents() {
+        Instant now = now();
+        Map<String, Instant> entries = new LinkedHashMap<>();
+        for (String id : recoveredAgents.keySet()) entries.put(id, now);
+        registry.markUnreachable(entries);
         for (String id : new ArrayList<>(recoveredAgents.keySet())) {
             AgentInfo info = recoveredAgents.remove(id);
-            unreachableAgents.put(id, now());
+            unreachableAgents.put(id, now);
             unreachableAgentInfos.put(id, info);
-            registry.markUnreachable(id, now());
             LOG.warn("msg=\"agent did not re-register after master failover; unreachable\" agent={}", id);
         }
     }
@@ -944,19 +947,27 @@ public final class Master implements AutoCloseable {
     private void checkAgents() {
         Instant now = now();
         Duration limit = config.agentPingTimeout().multipliedBy(config.maxAgentPingTimeouts());
+        List<AgentEntry> lost = new ArrayList<>();
         for (AgentEntry agent : new ArrayList<>(agents.values())) {
             if (Duration.between(agent.lastContact, now).compareTo(limit) >= 0) {
-                markUnreachable(agent, "Agent " + agent.id + " did not answer " + config.maxAgentPingTimeouts() + " pings");
+                lost.add(agent);
             } else if (agent.connected()) {
                 agent.stream.send(AgentMessage.ping());
             }
         }
+        if (lost.isEmpty()) return;
+        // persisted first, in a few transactions for all of them, then acted on
+        Map<String, Instant> entries = new LinkedHashMap<>();
+        for (AgentEntry agent : lost) entries.put(agent.id, now);
+        registry.markUnreachable(entries);
+        for (AgentEntry agent : lost) {
+            markUnreachable(agent, "Agent " + agent.id + " did not answer " + config.maxAgentPingTimeouts() + " pings", now);
+        }
     }
 
-    private void markUnreachable(AgentEntry agent, String why) {
+    /** Acts on an agent already marked unreachable in the registry (at {@code now}). */
+    private void markUnreachable(AgentEntry agent, String why, Instant now) {
         LOG.warn("msg=\"agent unreachable\" agent={} reason=\"{}\"", agent.id, why);
-        Instant now = now();
-        registry.markUnreachable(agent.id, now);
         rescindAgentOffers(agent);
         filters.removeAgent(agent.id);
         for (TaskEntry t : new ArrayList<>(agent.tasks.values())) {

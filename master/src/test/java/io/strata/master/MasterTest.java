@@ -357,4 +357,17 @@ class MasterTest {
         assertThat(master.call(() -> Resources.of(master.operator().getFrameworks().getFrameworks(0).getAllocatedResourcesList()).cpus()))
                 .isEqualTo(1.0);
     }
+
+    @Test
+    void manyAgentsAreMarkedUnreachableInBatchesAndAnExistingEntryFallsBackToSingleWrites() {
+        java.time.Instant at = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
+        registry.markUnreachable("agent-7", at.minusSeconds(60));
+        Map<String, java.time.Instant> lost = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 1200; i++) lost.put("agent-" + i, at);
+        registry.markUnreachable(lost);
+        Map<String, java.time.Instant> stored = registry.unreachableAgents();
+        assertThat(stored).hasSize(1200);
+        assertThat(stored).containsEntry("agent-0", at).containsEntry("agent-1199", at)
+                .as("the chunk with the existing entry was written one by one").containsEntry("agent-7", at);
+    }
 }

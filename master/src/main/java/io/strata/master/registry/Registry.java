@@ -5,10 +5,13 @@ import io.strata.common.json.ProtoJson;
 import io.strata.common.zk.ZkUri;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.mesos.v1.Protos.AgentInfo;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.zookeeper.CreateMode;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    /** Operations per ZooKeeper transaction: well under the 1 MB request limit with our small entries. */
+    private static final int TRANSACTION_OPS = 500;
     private final CuratorFramework zk;
     private final String agents;
     private final String unreachable;
@@ -44,6 +49,40 @@ public final class Registry {
 
     public void markUnreachable(String agentId, Instant at) {
         put(unreachable + "/" + agentId, Long.toString(at.toEpochMilli()));
+    }
+
+    /**
+     * Marks many agents unreachable in a few ZooKeeper transactions (a rack or a whole zone lost at once must not
+     * cost one round trip per agent on the master's loop). Falls back to one write per agent if a transaction fails
+     * (an entry that already exists, say).
+     */
+    public void markUnreachable(Map<String, Instant> lost) {
+        List<Map.Entry<String, Instant>> all = new ArrayList<>(lost.entrySet());
+        for (int from = 0; from < all.size(); from += TRANSACTION_OPS) {
+            List<Map.Entry<String, Instant>> chunk = all.subList(from, Math.min(all.size(), from + TRANSACTION_OPS));
+            try {
+                ensureParent(unreachable);
+                List<CuratorOp> ops = new ArrayList<>(chunk.size());
+                for (Map.Entry<String, Instant> e : chunk) {
+                    ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(unreachable + "/" + e.getKey(),
+                            Long.toString(e.getValue().toEpochMilli()).getBytes(StandardCharsets.UTF_8)));
+                }
+                zk.transaction().forOperations(ops);
+            } catch (Exception e) {
+                LOG.debug("msg=\"batched unreachable write failed; writing one by one\" error=\"{}\"", e.toString());
+                for (Map.Entry<String, Instant> entry : chunk) markUnreachable(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private void ensureParent(String path) throws Exception {
+        if (zk.checkExists().forPath(path) == null) {
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
+            } catch (KeeperException.NodeExistsException e) {
+                // created meanwhile
+            }
+        }
     }
 
     public void removeAgent(String agentId) {
