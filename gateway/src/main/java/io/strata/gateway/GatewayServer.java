@@ -77,7 +77,9 @@ public final class GatewayServer implements AutoCloseable {
                 .build();
         this.view = new ClusterView(client, config.master(), config.marathonUrl(), config.mesosDnsUrl());
         this.proxy = new Proxy(client, config.maxBodyBytes(), headerTimeout);
-        this.ui = config.uiDir() == null ? null : new StaticFiles(config.uiDir());
+        // --ui-dir wins; else the UI shipped in the strata-ui jar; else / answers a JSON index of the APIs
+        this.ui = config.uiDir() != null ? StaticFiles.directory(config.uiDir())
+                : StaticFiles.classpath(GatewayServer.class.getClassLoader()).orElse(null);
         this.router = new Router(ui != null);
         this.resolver = new ServiceResolver(config.marathonUrl(), view::srv);
         this.metrics = Metrics.newRegistry("gateway");
@@ -125,7 +127,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         LOG.info("msg=\"gateway started\" address={}:{} master={} marathon={} mesos_dns={} cosmos={} ui={}",
                 config.bindHost(), server.port(), config.master(), config.marathonUrl(), config.mesosDnsUrl(),
-                config.cosmosUrl(), config.uiDir() == null ? "-" : config.uiDir());
+                config.cosmosUrl(), server.ui == null ? "-" : server.ui.describe());
         return server;
     }
 
@@ -340,7 +342,12 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void serveUi(Context ctx, String path) throws IOException {
-        var found = ui.find(path);
+        if (path.equals("/") && wantsJsonOnly(ctx.header("Accept"))) {
+            local(ctx, Route.Local.Kind.INDEX); // scripts asking the root for JSON still get the index of paths
+            return;
+        }
+        String accept = ctx.header("Accept");
+        var found = ui.find(path, accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html"));
         if (found.isEmpty()) {
             error(ctx, 404, "Not found: " + path);
             return;
@@ -348,12 +355,21 @@ public final class GatewayServer implements AutoCloseable {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType(found.get().contentType());
-        res.setContentLengthLong(Files.size(found.get().file()));
-        if (found.get().file().getFileName().toString().equals("index.html")) res.setHeader("Cache-Control", "no-cache");
+        res.setContentLengthLong(found.get().body().length);
+        // the UI's ES modules import each other by plain names: revalidate so an upgrade never mixes versions
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Content-Type-Options", "nosniff");
         if (ctx.method() == HandlerType.HEAD) return;
         try (OutputStream out = res.getOutputStream()) {
-            Files.copy(found.get().file(), out);
+            out.write(found.get().body());
         }
+    }
+
+    /** {@code Accept: application/json} without {@code text/html}: a client that wants data, not the UI. */
+    static boolean wantsJsonOnly(String accept) {
+        if (accept == null) return false;
+        String a = accept.toLowerCase(java.util.Locale.ROOT);
+        return a.contains("application/json") && !a.contains("text/html");
     }
 
     private static void json(Context ctx, int status, ObjectNode body) {

@@ -322,7 +322,28 @@ class GatewayServerTest {
         assertThat(get("/health").statusCode()).isEqualTo(200);
         get("/mesos/master/state");
         assertThat(get("/metrics").body()).contains("strata_gateway_requests_total").contains("route=\"mesos\"");
-        assertThat(Json.read(get("/").body()).path("paths").toString()).contains("/service/<name>/");
+        // without --ui-dir, / is the UI shipped in the strata-ui jar; a client asking for JSON gets the index of paths
+        HttpResponse<String> root = get("/");
+        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(root.body()).contains("<script type=\"module\"");
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(url("/")))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.read(index.body()).path("paths").toString()).contains("/service/<name>/");
+    }
+
+    @Test
+    void serveTheUiFromTheClasspathByDefault() throws Exception {
+        start(config());
+        HttpResponse<String> app = get("/app.js");
+        assertThat(app.statusCode()).isEqualTo(200);
+        assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(app.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(get("/styles.css").headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+        assertThat(get("/apps").statusCode()).isEqualTo(404);
+        assertThat(get("/nothing-here.js").statusCode()).isEqualTo(404);
+        assertThat(rawGet("/%2e%2e/%2e%2e/pom.xml")).startsWith("HTTP/1.1 400");
+        assertThat(get("/io/strata/gateway/GatewayServer.class").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -338,7 +359,11 @@ class GatewayServerTest {
         assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(get("/assets/app.js").headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
-        assertThat(get("/services/detail").body()).isEqualTo("<html>strata</html>");
+        // the UI routes with #/...; a browser sent to a page path still gets the app, an API client a 404
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url("/services/detail")))
+                .header("Accept", "text/html,application/xhtml+xml").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).isEqualTo("<html>strata</html>");
+        assertThat(get("/services/detail").statusCode()).isEqualTo(404);
         assertThat(get("/missing.js").statusCode()).isEqualTo(404);
         assertThat(rawGet("/../secret.txt")).startsWith("HTTP/1.1 400");
         assertThat(rawGet("/assets/%2e%2e/%2e%2e/secret.txt")).startsWith("HTTP/1.1 400");
