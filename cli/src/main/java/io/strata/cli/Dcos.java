@@ -6,6 +6,7 @@ import io.strata.cli.marathon.MarathonCommand;
 import io.strata.cli.mesos.NodeCommand;
 import io.strata.cli.mesos.ServiceCommand;
 import io.strata.cli.mesos.TaskCommand;
+import io.strata.cli.packages.PackageCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dcos", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class, sortOptions = false,
         usageHelpAutoWidth = true,
-        description = {"The command line for your datacenter: deploy and manage apps with Marathon, inspect the "
-                + "nodes, services and tasks Mesos runs, and configure which cluster to talk to.", ""},
+        description = {"The command line for your datacenter: deploy and manage apps with Marathon, install packages, "
+                + "inspect the nodes, services and tasks Mesos runs, and configure which cluster to talk to.", ""},
         footerHeading = "%nEnvironment:%n",
         footer = {"  DCOS_CONFIG   the configuration file (default: $DCOS_DIR/dcos.toml)",
                 "  DCOS_DIR      the configuration directory (default: ~/.dcos)",
@@ -35,6 +36,7 @@ public final class Dcos implements Callable<Integer> {
             CommandTree.node("help", HelpCommand.class),
             MarathonCommand.tree(),
             NodeCommand.tree(),
+            PackageCommand.tree(),
             ServiceCommand.tree(),
             TaskCommand.tree());
 

@@ -154,6 +154,11 @@ public final class ConfigCommand extends Base.Parent {
         c.save();
         cli.print().line("[" + name + "]: " + (atStart ? "prepended" : "appended") + " '" + value + "'; now "
                 + DcosConfig.display(list));
+        if (name.equals("package.sources")) {
+            // the cluster's package manager keeps the repositories that search and install read (docs/CLI.md)
+            cli.err.println("Add the sources to the cluster's package repositories with: dcos package update "
+                    + "(or one at a time: dcos package repo add <name> <url>)");
+        }
         return 0;
     }
 

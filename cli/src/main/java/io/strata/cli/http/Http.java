@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -66,6 +67,18 @@ public final class Http {
 
     /** Any status comes back; only failing to talk at all is an error. */
     public Response request(String method, String url, String jsonBody, Duration requestTimeout) {
+        Reply r = exchange(method, url, jsonBody == null ? Map.of() : Map.of("Content-Type", "application/json"), jsonBody, requestTimeout);
+        return new Response(r.status(), r.body());
+    }
+
+    /** A response with its {@code Content-Type}, for APIs that version their bodies by media type (Cosmos). */
+    public record Reply(int status, String contentType, String body) {}
+
+    /**
+     * Sends {@code body} (or nothing) with the given headers ({@code Accept} and {@code Content-Type} default to
+     * JSON); any status comes back, only failing to talk at all is an error.
+     */
+    public Reply exchange(String method, String url, Map<String, String> headers, String body, Duration requestTimeout) {
         HttpURLConnection c;
         try {
             c = (HttpURLConnection) URI.create(url).toURL().openConnection();
@@ -79,16 +92,19 @@ public final class Http {
             c.setReadTimeout(requestTimeout == null ? 0 : (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis()));
             c.setInstanceFollowRedirects(true);
             c.setUseCaches(false);
-            c.setRequestProperty("Accept", "application/json");
+            c.setRequestProperty("Accept", headers.getOrDefault("Accept", "application/json"));
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                if (!h.getKey().equals("Accept") && !h.getKey().equals("Content-Type")) c.setRequestProperty(h.getKey(), h.getValue());
+            }
             if (token != null) c.setRequestProperty("Authorization", "token=" + token);
             if (!verifyTls && c instanceof HttpsURLConnection https) {
                 https.setSSLSocketFactory(trustAll());
                 https.setHostnameVerifier((host, session) -> true);
             }
-            if (jsonBody != null) {
-                byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
+            if (body != null) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
+                c.setRequestProperty("Content-Type", headers.getOrDefault("Content-Type", "application/json"));
                 c.setFixedLengthStreamingMode(bytes.length);
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(bytes);
@@ -96,13 +112,13 @@ public final class Http {
             }
             int status = c.getResponseCode();
             InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            String body = "";
+            String text = "";
             if (in != null) {
                 try (in) {
-                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             }
-            return new Response(status, body);
+            return new Reply(status, c.getContentType(), text);
         } catch (ConnectException e) {
             throw new CliException(unreachable(url, "connection refused"));
         } catch (UnknownHostException e) {
