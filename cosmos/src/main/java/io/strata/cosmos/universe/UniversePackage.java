@@ -43,6 +43,10 @@ public record UniversePackage(ObjectNode json) {
         if (rv == null || !(rv.canConvertToLong() || rv.isTextual() && rv.asText().matches("\\d{1,18}")) || rv.asLong() < 0) {
             throw new IllegalArgumentException("package '" + name + "': releaseVersion must be a non-negative integer, got " + rv);
         }
+        long release = rv.asLong();
+        // one numeric form whatever the source wrote ("7", 7, 7L), so equal packages compare equal
+        if (release <= Integer.MAX_VALUE) o.put("releaseVersion", (int) release);
+        else o.put("releaseVersion", release);
         JsonNode tpl = o.path("marathon").get("v2AppMustacheTemplate");
         if (tpl != null) {
             if (!tpl.isTextual()) throw new IllegalArgumentException("package '" + name + "': marathon.v2AppMustacheTemplate must be a base64 string");
@@ -140,8 +144,6 @@ public record UniversePackage(ObjectNode json) {
 
     /** The JSON in the package definition's canonical form (releaseVersion as a number). */
     public ObjectNode definition() {
-        ObjectNode copy = json.deepCopy();
-        copy.put("releaseVersion", releaseVersion());
-        return copy;
+        return json.deepCopy();
     }
 }
