@@ -137,12 +137,42 @@ public final class CosmosClient {
             boolean ok = r.status() / 100 == 2 && !isError(r.contentType());
             if (!ok) {
                 if (i + 1 < versions.length && refusedAccept(r)) continue;
-                throw new CliException(failure(url, r));
+                throw new Failure(failure(url, r), r.status(), errorType(r));
             }
             int version = answerVersion(r.contentType(), type + "-response", accept, versions[i]);
             return new Answer(parse(url, r), version);
         }
         throw new IllegalArgumentException("no versions");
+    }
+
+    /** A call Cosmos (or whatever answered in its place) refused: the status and Cosmos's error type, if any. */
+    public static final class Failure extends CliException {
+        private final int status;
+        private final String type;
+
+        Failure(String message, int status, String type) {
+            super(message);
+            this.status = status;
+            this.type = type;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** Cosmos's error {@code type} ({@code PackageNotFound}, ...), or null when the answer was not Cosmos's. */
+        public String type() {
+            return type;
+        }
+    }
+
+    private static String errorType(Http.Reply r) {
+        try {
+            JsonNode json = Jsons.MAPPER.readTree(r.body());
+            return json != null && json.path("type").isTextual() && json.path("message").isTextual() ? json.get("type").asText() : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static boolean refusedAccept(Http.Reply r) {

@@ -204,8 +204,13 @@ public final class PackageCommand extends Base.Parent {
             }
             String post = text(pkg, "postInstallNotes");
             if (wantApp && template(pkg) != null) {
-                // the options are checked against the package's schema before anything is started
-                cosmos.render(pkgName, pkgVersion, userOptions, appId(appId));
+                // the options are checked against the package's schema before anything is started; a Cosmos
+                // without render (404 that is not a Cosmos error) leaves the check to install itself
+                try {
+                    cosmos.render(pkgName, pkgVersion, userOptions, appId(appId));
+                } catch (CosmosClient.Failure e) {
+                    if (e.status() != 404 || e.type() != null) throw e;
+                }
                 cli.print().line("Installing Marathon app for package [" + pkgName + "] version [" + pkgVersion + "]");
                 JsonNode installed = cosmos.install(pkgName, pkgVersion, userOptions, appId(appId));
                 if (post == null) post = text(installed, "postInstallNotes");

@@ -177,6 +177,15 @@ class PackageCommandsTest {
     }
 
     @Test
+    void installWithoutRenderInCosmosLeavesTheCheckToInstall() {
+        cosmos.overrides.put("/package/render", new String[] {"404", "text/plain", "Not Found"});
+        Result r = dcos.run("package", "install", "hello", "--yes");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo(INSTALL_OUT);
+        assertThat(cosmos.installed).containsOnlyKeys("/hello");
+    }
+
+    @Test
     void installAsksFirstAndStopsOnNo() {
         Result yes = dcos.stdin("yes\n").run("package", "install", "hello");
         assertThat(yes.code()).isZero();
