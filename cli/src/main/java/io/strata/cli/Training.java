@@ -26,6 +26,7 @@ final class Training {
                 {"marathon", "app", "list"}, {"marathon", "app", "add", "--help"}, {"marathon", "app", "show", "x"},
                 {"marathon", "deployment", "list"}, {"marathon", "task", "list"}, {"marathon", "group", "list"},
                 {"node"}, {"service"}, {"task"}, {"task", "log", "x"}, {"marathon", "app", "update", "x", "instances=1"},
+                {"package", "search"}, {"package", "list"}, {"package", "describe", "x"},
                 {"nonsense"},
         };
         for (String[] args : commands) {
