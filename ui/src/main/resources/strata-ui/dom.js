@@ -14,8 +14,13 @@ export function h(tag, attrs, ...children) {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
-    else if (k === 'value' && 'value' in el) el.value = v;
-    else if (k === 'checked' && 'checked' in el) el.checked = !!v;
+    else if (k === 'value' && 'value' in el) {
+      el.value = v;
+      if (el.tagName === 'INPUT') el.setAttribute('value', v); // so patch() sees a changed value
+    } else if (k === 'checked' && 'checked' in el) {
+      el.checked = !!v;
+      el.setAttribute('checked', '');
+    }
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
@@ -32,14 +37,17 @@ function append(el, children) {
 }
 
 /**
- * Replaces the children of a region with new content, keeping the keyboard focus on the element with the same
- * data-focus-key (live updates re-render tables while someone is tabbing through them).
+ * Replaces the children of a region with new content, unless the new content renders exactly as the old (live
+ * updates arrive often and mostly change nothing: the DOM, a pointer half-way through a click and the keyboard focus
+ * stay put). When it does change, the focus stays on the element with the same data-focus-key.
  */
 export function patch(region, ...children) {
+  const next = document.createElement(region.tagName);
+  append(next, children);
+  if (next.innerHTML === region.innerHTML) return;
   const active = document.activeElement;
   const key = active && region.contains(active) ? active.dataset.focusKey : undefined;
-  region.replaceChildren();
-  append(region, children);
+  region.replaceChildren(...next.childNodes);
   if (key) {
     const again = region.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
     if (again) again.focus();

@@ -1,0 +1,375 @@
+package io.strata.it.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.it.support.DumpLogsOnFailure;
+import io.strata.it.support.Http;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The web UI in a real headless Chromium against a real {@code dcos-node local}, everything through the gateway:
+ * an app created from JSON becomes healthy in the table, is scaled to 2, its task's stdout is read from the sandbox,
+ * and it is destroyed; the main navigation and "Create app" work from the keyboard alone; every control has a label;
+ * nodes, tasks and services show the cluster; the packages page shows the catalogue or says the package manager is
+ * unavailable. Screenshots of each step are kept in it/target/ui-screenshots/.
+ */
+@ExtendWith(DumpLogsOnFailure.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+    private static final Duration UI = Duration.ofSeconds(15);
+    /** Launch, python start, grace period and the first passing health checks. */
+    private static final Duration HEALTHY = Duration.ofSeconds(60);
+
+    private static LocalStrata strata;
+    private static Browser browser;
+    private static String python;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browser.assumeInstalled();
+        python = realPython();
+        strata = LocalStrata.start(WebUiIT.class);
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (strata != null) strata.close();
+    }
+
+    @AfterEach
+    void console(TestInfo info) {
+        List<String> lines = browser.console();
+        if (!lines.isEmpty()) System.out.println("[ui] console during " + info.getDisplayName() + ":\n  " + String.join("\n  ", lines));
+    }
+
+    @Test
+    @Order(1)
+    void anAppIsCreatedFromJsonBecomesHealthyIsScaledShowsItsLogsAndIsDestroyed() {
+        open("#/apps");
+        await("the apps page").atMost(UI).ignoreExceptions().until(() -> css("h1").getText().equals("Applications"));
+        click("#create-app");
+        WebElement dialog = await("the create dialog").atMost(UI).ignoreExceptions().until(() -> css("dialog[open]"), d -> true);
+        dialog.findElement(By.id("tab-json")).click();
+        WebElement json = dialog.findElement(By.cssSelector("textarea.json-editor"));
+        json.clear();
+        json.sendKeys("""
+                {"id": "/ui/web", "cmd": "echo strata-ui-hello; exec %s -m http.server $PORT0 --bind 127.0.0.1",
+                 "cpus": 0.1, "mem": 48, "instances": 1, "portDefinitions": [{"port": 0}],
+                 "healthChecks": [{"protocol": "HTTP", "portIndex": 0, "path": "/", "gracePeriodSeconds": 10,
+                                   "intervalSeconds": 1, "timeoutSeconds": 2, "maxConsecutiveFailures": 3}]}"""
+                .formatted(python));
+        browser.screenshot("create-app-json");
+        click("#create-app-submit");
+
+        // the UI goes to the app's page; Marathon has the app as typed
+        await("the app's page").atMost(UI).ignoreExceptions()
+                .until(() -> browser.driver.getCurrentUrl().endsWith("#/apps/" + "%2Fui%2Fweb"));
+        JsonNode app = marathonApp("/ui/web");
+        assertThat(app.path("instances").asInt()).isEqualTo(1);
+        assertThat(app.path("healthChecks").get(0).path("protocol").asText()).isEqualTo("HTTP");
+
+        // healthy in the table (group folder /ui, then the app's row), updated live without a reload
+        open("#/apps");
+        await("the /ui group folder").atMost(UI).ignoreExceptions()
+                .until(() -> css("tr.folder[data-group='/ui'] a").isDisplayed());
+        click("tr.folder[data-group='/ui'] a");
+        await("/ui/web is Running and healthy in the apps table").atMost(HEALTHY).ignoreExceptions().until(() -> {
+            WebElement row = css("tr[data-app-id='/ui/web']");
+            return row.getAttribute("data-status").equals("Running")
+                    && row.findElement(By.cssSelector(".health")).getAttribute("data-healthy").equals("1")
+                    && row.findElement(By.cssSelector(".instances")).getText().equals("1/1");
+        });
+        assertThat(css("tr[data-app-id='/ui/web'] .health-bar").getAttribute("aria-label"))
+                .isEqualTo("1 healthy, 0 unhealthy, 0 unknown");
+        browser.screenshot("app-healthy-in-table");
+
+        // scale to 2 from the app's page
+        click("tr[data-app-id='/ui/web'] a.app-link");
+        await("the scale button").atMost(UI).ignoreExceptions().until(() -> css("button[data-action='scale']").isDisplayed());
+        click("button[data-action='scale']");
+        WebElement instances = await("the scale dialog").atMost(UI).ignoreExceptions()
+                .until(() -> css("#scale-instances"), e -> true);
+        instances.sendKeys(Keys.chord(Keys.CONTROL, "a"), "2");
+        browser.screenshot("scale-dialog");
+        click("#scale-submit");
+        await("2 of 2 running and healthy").atMost(HEALTHY).ignoreExceptions().until(() ->
+                css("#app-instances").getText().equals("2 of 2 running")
+                        && css(".cards .health").getAttribute("data-healthy").equals("2"));
+        assertThat(marathonApp("/ui/web").path("instances").asInt()).isEqualTo(2);
+        assertThat(browser.driver.findElements(By.cssSelector("#app-tasks tbody tr"))).hasSize(2);
+        browser.screenshot("app-scaled-to-2");
+
+        // a task's stdout, read from its sandbox through /agent/<id>/files/read
+        click("#app-tasks tbody tr button[data-logs]");
+        await("the task's stdout in the log viewer").atMost(UI).ignoreExceptions()
+                .until(() -> css("dialog[open] pre.log").getText().contains("strata-ui-hello"));
+        browser.screenshot("task-stdout");
+        click("dialog[open] .dialog-head button");
+        await("the log viewer closed").atMost(UI).until(() -> browser.driver.findElements(By.cssSelector("dialog[open]")).isEmpty());
+
+        // destroy, confirmed in a dialog
+        click("button[data-action='destroy']");
+        await("the confirm dialog").atMost(UI).ignoreExceptions().until(() -> css("dialog[open] .btn-danger").isDisplayed());
+        browser.screenshot("destroy-confirm");
+        click("dialog[open] .btn-danger");
+        await("Marathon no longer has /ui/web").atMost(HEALTHY).until(() -> marathonStatus("/ui/web") == 404);
+        await("the app is gone from the table").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.getCurrentUrl().contains("#/apps")
+                        && browser.driver.findElements(By.cssSelector("tr[data-app-id='/ui/web']")).isEmpty()
+                        && css("h1").getText().equals("Applications"));
+        browser.screenshot("app-destroyed");
+    }
+
+    @Test
+    @Order(2)
+    void theMainNavigationAndCreateAppWorkFromTheKeyboard() {
+        open("#/services");
+        await("the services page").atMost(UI).ignoreExceptions().until(() -> css("h1").getText().equals("Services"));
+        // Tab from the top of the page to "Applications" in the main navigation (bounded)
+        WebElement focused = tabUntil(e -> "apps".equals(e.getAttribute("data-nav")), 10);
+        assertThat(focused.getText()).isEqualTo("Applications");
+        assertFocusVisible();
+        focused.sendKeys(Keys.ENTER);
+        await("the apps page by keyboard").atMost(UI).ignoreExceptions().until(() -> css("h1").getText().equals("Applications"));
+        assertThat(css("[data-nav='apps']").getAttribute("aria-current")).isEqualTo("page");
+
+        focused = tabUntil(e -> "create-app".equals(e.getAttribute("id")), 10);
+        assertFocusVisible();
+        focused.sendKeys(Keys.ENTER);
+        // the dialog opens with the focus on its first field, the app's ID
+        WebElement id = await("focus in the create dialog").atMost(UI).ignoreExceptions()
+                .until(() -> browser.driver.switchTo().activeElement(), e -> "id".equals(e.getAttribute("name")));
+        assertThat(label(id)).isEqualTo("ID");
+        id.sendKeys("/kb/sleeper");
+        new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+        WebElement cmd = browser.driver.switchTo().activeElement();
+        assertThat(label(cmd)).isEqualTo("Command");
+        cmd.sendKeys("sleep 100000");
+        browser.screenshot("create-app-by-keyboard");
+        // back to the ID field and Enter submits the form
+        new Actions(browser.driver).keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        await("Marathon has /kb/sleeper").atMost(UI).until(() -> marathonStatus("/kb/sleeper") == 200);
+        JsonNode app = marathonApp("/kb/sleeper");
+        assertThat(app.path("cmd").asText()).isEqualTo("sleep 100000");
+        assertThat(app.path("cpus").asDouble()).isEqualTo(0.1);
+        await("the app's page").atMost(UI).ignoreExceptions()
+                .until(() -> browser.driver.getCurrentUrl().endsWith("#/apps/%2Fkb%2Fsleeper"));
+
+        // Escape closes a dialog and gives the page back
+        enter("button[data-action='scale']");
+        await("the scale dialog").atMost(UI).ignoreExceptions().until(() -> css("dialog[open]").isDisplayed());
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        await("the dialog closed").atMost(UI).until(() -> browser.driver.findElements(By.cssSelector("dialog[open]")).isEmpty());
+        Http.send(Http.request(strata.marathon.resolve("v2/apps/kb/sleeper?force=true")).DELETE().build());
+    }
+
+    @Test
+    @Order(3)
+    void everyControlHasALabel() {
+        List<String> unlabelled = new ArrayList<>();
+        for (String page : List.of("#/services", "#/apps", "#/nodes", "#/tasks", "#/packages")) {
+            open(page);
+            await(page).atMost(UI).ignoreExceptions().until(() -> css("main h1").isDisplayed()
+                    && "false".equals(css("main .region").getAttribute("aria-busy")));
+            unlabelled.addAll(unlabelled(page));
+        }
+        open("#/apps");
+        await("create button").atMost(UI).ignoreExceptions().until(() -> css("#create-app").isDisplayed());
+        click("#create-app");
+        await("the create dialog").atMost(UI).ignoreExceptions().until(() -> css("dialog[open]").isDisplayed());
+        unlabelled.addAll(unlabelled("create dialog"));
+        int controls = ((Number) browser.js("return document.querySelectorAll('dialog[open] input, dialog[open] select,"
+                + " dialog[open] textarea').length")).intValue();
+        assertThat(controls).as("the form's controls were checked").isGreaterThan(10);
+        browser.screenshot("create-app-form");
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        assertThat(unlabelled).as("controls without an accessible name").isEmpty();
+        // the live parts are announced
+        assertThat(browser.driver.findElements(By.cssSelector("[aria-live]"))).isNotEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void nodesTasksAndServicesShowTheCluster() {
+        String running = Http.send(Http.request(strata.marathon.resolve("v2/apps")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"id": "/ui/tasker", "cmd": "echo on-the-tasks-page; sleep 100000", "cpus": 0.2, "mem": 32}""",
+                        StandardCharsets.UTF_8)).build()).toString();
+        assertThat(running).startsWith("201");
+
+        open("#/nodes");
+        await("two nodes, one public").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.findElements(By.cssSelector("article.node")).size() == 2
+                        && browser.driver.findElements(By.cssSelector("article.node .badge-public")).size() == 1);
+        assertThat(browser.driver.findElements(By.cssSelector("article.node [role='meter']"))).hasSize(6);
+        await("the task's CPU is allocated on a node").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.findElements(By.cssSelector("article.node [role='meter'][aria-label='CPU allocated']")).stream()
+                        .anyMatch(m -> !"0".equals(m.getAttribute("aria-valuenow"))));
+        browser.screenshot("nodes");
+
+        open("#/tasks");
+        await("the task in the tasks table").atMost(UI).ignoreExceptions().until(() ->
+                css("#tasks-table").getText().contains("ui_tasker") || css("#tasks-table").getText().contains("tasker"));
+        WebElement filter = css("#tasks-filter");
+        filter.sendKeys("no-such-task");
+        await("the filter hides it").atMost(UI).ignoreExceptions().until(() -> css("main .empty").isDisplayed());
+        filter.clear();
+        filter.sendKeys("tasker");
+        await("the filter finds it").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.findElements(By.cssSelector("#tasks-table tbody tr")).size() == 1);
+        browser.screenshot("tasks");
+
+        open("#/services");
+        WebElement marathon = await("the marathon framework").atMost(UI).ignoreExceptions()
+                .until(() -> css("tr[data-framework='marathon']"), e -> true);
+        assertThat(marathon.findElement(By.linkText("Open")).getAttribute("href")).endsWith("/service/marathon/");
+        assertThat(marathon.getText()).contains("Active");
+        browser.screenshot("services");
+        Http.send(Http.request(strata.marathon.resolve("v2/apps/ui/tasker?force=true")).DELETE().build());
+    }
+
+    @Test
+    @Order(5)
+    void packagesShowTheCatalogueOrSayThePackageManagerIsUnavailable() {
+        Http.Resp search = Http.send(Http.request(strata.gateway.resolve("package/search"))
+                .header("Content-Type", "application/vnd.dcos.package.search-request+json;charset=utf-8;version=v1")
+                .header("Accept", "application/vnd.dcos.package.search-response+json;charset=utf-8;version=v1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"\"}")).build());
+        open("#/packages");
+        if (search.status() != 200) {
+            // no Cosmos behind the gateway: a clear state, not an empty page or a spinner
+            WebElement box = await("the unavailable state").atMost(UI).ignoreExceptions()
+                    .until(() -> css("#packages-unavailable"), WebElement::isDisplayed);
+            assertThat(box.getText()).contains("Package manager unavailable");
+            assertThat(box.getAttribute("role")).isEqualTo("alert");
+            assertThat(css("#packages-retry").isEnabled()).isTrue();
+            browser.screenshot("packages-unavailable");
+            return;
+        }
+        int count = search.json().path("packages").size();
+        await("the catalogue").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.findElements(By.cssSelector(".package-card")).size() == count);
+        browser.screenshot("packages");
+        if (count > 0) {
+            String name = search.json().path("packages").get(0).path("name").asText();
+            css(".package-card[data-package='" + name + "'] h2 a").click();
+            await("the package's install form").atMost(UI).ignoreExceptions().until(() -> css("#install-submit").isDisplayed());
+            assertThat(unlabelled("package " + name)).isEmpty();
+            browser.screenshot("package-detail");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void open(String fragment) {
+        browser.driver.get(strata.url("/" + fragment));
+    }
+
+    /** Clicks, again if a live update replaced the element in between. */
+    private static void click(String selector) {
+        await("click " + selector).atMost(UI).ignoreExceptions().until(() -> {
+            css(selector).click();
+            return true;
+        });
+    }
+
+    /** Focuses the element and presses Enter, as a keyboard user would. */
+    private static void enter(String selector) {
+        await("Enter on " + selector).atMost(UI).ignoreExceptions().until(() -> {
+            browser.js("arguments[0].focus()", css(selector));
+            new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+            return true;
+        });
+    }
+
+    private static WebElement css(String selector) {
+        return browser.driver.findElement(By.cssSelector(selector));
+    }
+
+    /** Presses Tab until the focused element matches; at most {@code max} presses. */
+    private static WebElement tabUntil(java.util.function.Predicate<WebElement> match, int max) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+            WebElement e = browser.driver.switchTo().activeElement();
+            if (match.test(e)) return e;
+            seen.add(e.getTagName() + ":" + e.getText());
+        }
+        throw new AssertionError("not reached with " + max + " Tabs; focus went through " + seen);
+    }
+
+    private static void assertFocusVisible() {
+        String outline = (String) browser.js("const s = getComputedStyle(document.activeElement); "
+                + "return s.outlineStyle + ' ' + s.outlineWidth;");
+        assertThat(outline).as("the focused control shows an outline").doesNotStartWith("none").doesNotEndWith(" 0px");
+    }
+
+    /** The text of the label of a control (label[for] or aria-label). */
+    private static String label(WebElement control) {
+        return (String) browser.js("const e = arguments[0]; const l = e.id && document.querySelector('label[for=\"' + e.id + '\"]');"
+                + " return (l ? l.textContent : e.getAttribute('aria-label') || '').trim();", control);
+    }
+
+    /** Controls (inputs, selects, text areas, buttons, links) with no accessible name on the page or in the dialog. */
+    @SuppressWarnings("unchecked")
+    private static List<String> unlabelled(String where) {
+        List<String> found = (List<String>) browser.js("""
+                const scope = document.querySelector('dialog[open]') || document;
+                const out = [];
+                for (const e of scope.querySelectorAll('input, select, textarea, button, a[href]')) {
+                  if (e.type === 'hidden' || e.closest('[hidden]')) continue;
+                  let name = (e.getAttribute('aria-label') || '').trim();
+                  if (!name && e.getAttribute('aria-labelledby')) {
+                    name = e.getAttribute('aria-labelledby').split(' ').map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+                  }
+                  if (!name && e.id) { const l = document.querySelector('label[for="' + CSS.escape(e.id) + '"]'); if (l) name = l.textContent.trim(); }
+                  if (!name && e.closest('label')) name = e.closest('label').textContent.trim();
+                  if (!name && (e.tagName === 'BUTTON' || e.tagName === 'A')) name = e.textContent.trim();
+                  if (!name) out.push(e.outerHTML.slice(0, 160));
+                }
+                return out;""");
+        return found.stream().map(s -> where + ": " + s).toList();
+    }
+
+    private static JsonNode marathonApp(String id) {
+        Http.Resp r = Http.get(strata.marathon.resolve("v2/apps" + id));
+        assertThat(r.status()).as("GET /v2/apps%s: %s", id, r).isEqualTo(200);
+        return r.json().path("app");
+    }
+
+    private static int marathonStatus(String id) {
+        Http.Resp r = Http.tryGet(strata.marathon.resolve("v2/apps" + id));
+        return r == null ? -1 : r.status();
+    }
+
+    /** The python3 interpreter itself (not a pyenv shim, which needs the test user's environment). */
+    private static String realPython() throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("python3 is needed: " + out);
+        return out;
+    }
+
+}
