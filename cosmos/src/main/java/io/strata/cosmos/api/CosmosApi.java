@@ -341,6 +341,8 @@ public final class CosmosApi {
         PackageRepository repo = new PackageRepository(name, uri);
         if (name.isBlank()) throw CosmosError.jsonDecode("String", ".name");
         packages.fetcher().check(repo);
+        // a name or URI already listed, or a bad index, is refused before anything is fetched (and again below)
+        RepositoryList.add(packages.store().list(), repo, index);
         // as Cosmos does, refuse a repository that cannot be read now, before it is in the list
         try {
             packages.fetcher().fetch(repo);
