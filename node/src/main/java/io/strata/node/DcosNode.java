@@ -16,6 +16,7 @@ import picocli.CommandLine.TypeConversionException;
         description = "Run a piece of a Strata cluster, or a whole cluster on this machine with 'local'.",
         subcommands = {LocalCommand.class, MasterCommand.class, AgentCommand.class, ZooKeeperCommand.class,
                 MarathonCommand.class, DnsCommand.class, GatewayCommand.class, LbCommand.class,
+                CosmosCommand.class, UniverseCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class DcosNode implements Runnable {
     @CommandLine.Spec

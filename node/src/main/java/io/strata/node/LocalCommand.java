@@ -6,6 +6,8 @@ import io.strata.agent.AgentServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.common.json.Json;
 import io.strata.common.zk.EmbeddedZooKeeper;
+import io.strata.cosmos.CosmosConfig;
+import io.strata.cosmos.CosmosServer;
 import io.strata.dns.DnsConfig;
 import io.strata.dns.DnsServer;
 import io.strata.gateway.GatewayConfig;
@@ -39,7 +41,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "local", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Run a whole cluster on this machine in one process: ZooKeeper, a master, private agents, "
-                + "one public agent, Marathon, the DNS server and the gateway, all on 127.0.0.1.",
+                + "one public agent, Marathon, the DNS server, Cosmos and the gateway, all on 127.0.0.1.",
                 "Stop it with Ctrl-C (or SIGTERM): tasks are killed, state in the work dir is kept for the next start."})
 public final class LocalCommand implements Callable<Integer> {
     /** How long start-up may take before the command reports what is missing instead of the banner. */
@@ -82,6 +84,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "The gateway (Admin Router): /mesos/, /marathon/, /service/<name>/. Default: ${DEFAULT-VALUE}.")
     int gatewayPort;
 
+    @Option(names = "--cosmos-port", paramLabel = "PORT", defaultValue = "7070",
+            description = "Cosmos, the package manager (/package/*, behind the gateway too). Default: ${DEFAULT-VALUE}.")
+    int cosmosPort;
+
     @Option(names = {"--host", "--ip"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
             description = "Address every daemon binds and advertises. Default: ${DEFAULT-VALUE}.")
     String host;
@@ -105,7 +111,8 @@ public final class LocalCommand implements Callable<Integer> {
     java.util.Map<Integer, String> listenPorts(LocalPlan plan) {
         java.util.Map<Integer, String> ports = new java.util.LinkedHashMap<>(plan.listenPorts());
         String[][] services = {{Integer.toString(marathonPort), "--marathon-port"}, {Integer.toString(dnsPort), "--dns-port"},
-                {Integer.toString(dnsHttpPort), "--dns-http-port"}, {Integer.toString(gatewayPort), "--gateway-port"}};
+                {Integer.toString(dnsHttpPort), "--dns-http-port"}, {Integer.toString(gatewayPort), "--gateway-port"},
+                {Integer.toString(cosmosPort), "--cosmos-port"}};
         for (String[] s : services) {
             int port = Integer.parseInt(s[0]);
             if (port < 1 || port > 65535) throw new IllegalArgumentException(s[1] + " must be a port between 1 and 65535, got " + port);
@@ -136,7 +143,16 @@ public final class LocalCommand implements Callable<Integer> {
     GatewayConfig gatewayConfig(LocalPlan plan) {
         return GatewayConfig.local(plan.zkUrl()).withBindHost(plan.host()).withPort(gatewayPort)
                 .withMarathonUrl("http://" + plan.host() + ":" + marathonPort)
-                .withMesosDnsUrl("http://" + plan.host() + ":" + dnsHttpPort);
+                .withMesosDnsUrl("http://" + plan.host() + ":" + dnsHttpPort)
+                .withCosmosUrl("http://" + plan.host() + ":" + cosmosPort);
+    }
+
+    /** Cosmos with its repository list in the embedded ZooKeeper; file: repositories allowed (it is this user's machine). */
+    CosmosConfig cosmosConfig(LocalPlan plan) {
+        return CosmosConfig.defaults().withBindHost(plan.host()).withPort(cosmosPort)
+                .withMarathonUrl("http://" + plan.host() + ":" + marathonPort)
+                .withZk("zk://" + plan.host() + ":" + plan.zkPort() + "/cosmos")
+                .withAllowFileRepositories(true);
     }
 
     static MasterConfig masterConfig(LocalPlan plan) {
@@ -222,6 +238,9 @@ public final class LocalCommand implements Callable<Integer> {
         step("dns", plan.host() + ":" + dnsPort, t0);
         DnsServer dns = start("the DNS server", "--dns-port", dnsPort, logFile, () -> DnsServer.start(dnsConfig(plan)));
         life.add("dns", dns);
+        step("cosmos", "http://" + plan.host() + ":" + cosmosPort, t0);
+        CosmosServer cosmos = start("Cosmos", "--cosmos-port", cosmosPort, logFile, () -> CosmosServer.start(cosmosConfig(plan)));
+        life.add("cosmos", cosmos);
         step("gateway", "http://" + plan.host() + ":" + gatewayPort, t0);
         GatewayServer gateway = start("the gateway", "--gateway-port", gatewayPort, logFile,
                 () -> GatewayServer.start(gatewayConfig(plan)));
@@ -256,6 +275,8 @@ public final class LocalCommand implements Callable<Integer> {
                 "Marathon v2 REST API (/v2/apps, /v2/events), framework 'marathon'"));
         b.append(String.format("  %-13s %-28s %s%n", "dns", plan.host() + ":" + dnsPort,
                 "Mesos-DNS names: dig @" + plan.host() + " -p " + dnsPort + " <app>.marathon.mesos; HTTP API :" + dnsHttpPort));
+        b.append(String.format("  %-13s %-28s %s%n", "cosmos", "http://" + plan.host() + ":" + cosmosPort,
+                "packages: /package/search, /package/install (dcos package ...)"));
         b.append(String.format("  %-13s %-28s %s%n", "gateway", "http://" + plan.host() + ":" + gatewayPort,
                 "Admin Router: /mesos/, /marathon/, /service/<name>/ (dcos CLI: core.dcos_url)"));
         b.append(String.format("  %-13s %s%n", "zookeeper", plan.zkUrl()));
