@@ -86,10 +86,11 @@ function leaf(key, prop, path, required, readers) {
       }
     };
   } else {
-    control = h('input', {...common, class: 'input', type: 'text', spellcheck: 'false',
+    control = h('input', {...common, class: 'input', type: 'text', spellcheck: 'false', maxlength: prop.maxLength,
       value: prop.default !== undefined ? String(prop.default) : ''});
     read = () => {
       if (control.value === '' && !required) return undefined;
+      if (prop.minLength !== undefined && control.value.length < prop.minLength) throw new Error(`${name} must have at least ${prop.minLength} characters`);
       if (prop.pattern && !new RegExp(prop.pattern).test(control.value)) throw new Error(`${name} must match ${prop.pattern}`);
       return control.value;
     };

@@ -68,7 +68,7 @@ export function mount(main, route) {
 
   function actionButtons(status) {
     const btn = (label, onClick, cls = '', key = label) => {
-      const b = h('button', {type: 'button', class: `btn ${cls}`, 'data-focus-key': `action-${key}`, dataset: {action: key.toLowerCase()}}, label);
+      const b = h('button', {type: 'button', class: `btn ${cls}`, 'data-focus-key': `action-${key}`, dataset: {action: key.toLowerCase().replace(/\s+/g, '-')}}, label);
       b.addEventListener('click', onClick);
       return b;
     };

@@ -16,7 +16,7 @@ export function mount(main, route) {
   const framework = h('select', {class: 'input', id: 'tasks-framework', 'aria-label': 'Framework'});
   const agentFilter = route.query.get('agent');
   main.append(h('header', {class: 'page-head'}, h('h1', {}, 'Tasks'), h('div', {class: 'toolbar'}, filter, state, framework)),
-    agentFilter ? h('p', {class: 'muted'}, `On agent ${agentFilter} · `, h('a', {href: '#/tasks'}, 'all agents')) : null,
+    ...(agentFilter ? [h('p', {class: 'muted'}, `On agent ${agentFilter} · `, h('a', {href: '#/tasks'}, 'all agents'))] : []),
     summary, region);
 
   const render = () => {

@@ -328,8 +328,9 @@ public final class GatewayServer implements AutoCloseable {
             case HEALTH_UNITS -> json(ctx, 200, SystemHealth.unitsReport(health.check()));
             case INDEX -> {
                 ObjectNode o = Json.object();
-                o.put("message", "Strata gateway " + STRATA_VERSION + " (DC/OS " + DCOS_VERSION + " APIs). No web UI is "
-                        + "installed; the APIs are under the paths listed here.");
+                o.put("message", "Strata gateway " + STRATA_VERSION + " (DC/OS " + DCOS_VERSION + " APIs). "
+                        + (ui == null ? "No web UI is installed; " : "The web UI is at / in a browser; ")
+                        + "the APIs are under the paths listed here.");
                 var paths = o.putArray("paths");
                 for (String p : new String[] {"/mesos/", "/marathon/", "/service/<name>/", "/agent/<agent-id>/",
                         "/mesos_dns/", "/package/", "/dcos-metadata/dcos-version.json", "/system/health/v1",

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,14 +31,16 @@ final class LocalStrata implements AutoCloseable {
     final URI master;
     final URI marathon;
     final URI gateway;
+    final String zkUrl;
 
-    private LocalStrata(String test, Path work, NodeProcess local, URI master, URI marathon, URI gateway) {
+    private LocalStrata(String test, Path work, NodeProcess local, URI master, URI marathon, URI gateway, String zkUrl) {
         this.test = test;
         this.work = work;
         this.local = local;
         this.master = master;
         this.marathon = marathon;
         this.gateway = gateway;
+        this.zkUrl = zkUrl;
     }
 
     static LocalStrata start(Class<?> testClass) {
@@ -53,14 +56,18 @@ final class LocalStrata implements AutoCloseable {
         int masterPort = Ports.free();
         int marathonPort = Ports.free();
         int gatewayPort = Ports.free();
-        NodeProcess local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
-                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(Ports.free()),
+        int zkPort = Ports.free();
+        List<String> args = new ArrayList<>(List.of("local", "--work-dir", work.toString(),
+                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
                 "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
                 "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort)),
-                ItEnv.logDir(test).resolve("local.log"));
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort)));
+        // Cosmos on a free port too, where the launcher runs it (never whatever else listens on 7070)
+        if (launcherHas("--cosmos-port")) args.addAll(List.of("--cosmos-port", Integer.toString(Ports.free())));
+        NodeProcess local = new NodeProcess("local", args, ItEnv.logDir(test).resolve("local.log"));
         LocalStrata s = new LocalStrata(test, work, local, URI.create("http://127.0.0.1:" + masterPort + "/"),
-                URI.create("http://127.0.0.1:" + marathonPort + "/"), URI.create("http://127.0.0.1:" + gatewayPort + "/"));
+                URI.create("http://127.0.0.1:" + marathonPort + "/"), URI.create("http://127.0.0.1:" + gatewayPort + "/"),
+                "zk://127.0.0.1:" + zkPort + "/strata");
         try {
             local.start();
             await("local cluster: 2 active agents, Marathon elected and registered, the gateway up").atMost(STARTUP)
@@ -82,6 +89,39 @@ final class LocalStrata implements AutoCloseable {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * A second gateway in front of the same cluster whose Cosmos URL points at a port nothing listens on: the
+     * package manager is down as far as its UI can tell.
+     */
+    NodeProcess startGatewayWithoutCosmos(int port) {
+        NodeProcess g = new NodeProcess("gateway-no-cosmos", List.of("gateway", "--master", zkUrl, "--port",
+                Integer.toString(port), "--marathon", marathon.toString(), "--cosmos", "http://127.0.0.1:" + Ports.free()),
+                ItEnv.logDir(test).resolve("gateway-no-cosmos.log"));
+        g.start();
+        await("the second gateway serves the UI").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
+            g.assertAlive();
+            Http.Resp r = Http.tryGet(URI.create("http://127.0.0.1:" + port + "/"));
+            return r != null && r.status() == 200;
+        });
+        return g;
+    }
+
+    /** Whether {@code dcos-node local --help} lists a flag. */
+    static boolean launcherHas(String flag) {
+        try {
+            Process p = new ProcessBuilder(ItEnv.java(), "-jar", ItEnv.nodeJar().toString(), "local", "--help")
+                    .redirectErrorStream(true).start();
+            String help = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            return help.contains(flag);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     String url(String pathAndFragment) {

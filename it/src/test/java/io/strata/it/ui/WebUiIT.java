@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
+import io.strata.it.support.NodeProcess;
+import io.strata.it.support.Ports;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -252,33 +255,127 @@ class WebUiIT {
 
     @Test
     @Order(5)
-    void packagesShowTheCatalogueOrSayThePackageManagerIsUnavailable() {
+    void packagesShowTheCatalogueAndInstallWithTheFormFromConfigJson() {
         Http.Resp search = Http.send(Http.request(strata.gateway.resolve("package/search"))
                 .header("Content-Type", "application/vnd.dcos.package.search-request+json;charset=utf-8;version=v1")
                 .header("Accept", "application/vnd.dcos.package.search-response+json;charset=utf-8;version=v1")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"\"}")).build());
+        assertThat(search.status()).as("/package/search through the gateway: %s", search).isEqualTo(200);
         open("#/packages");
-        if (search.status() != 200) {
-            // no Cosmos behind the gateway: a clear state, not an empty page or a spinner
-            WebElement box = await("the unavailable state").atMost(UI).ignoreExceptions()
-                    .until(() -> css("#packages-unavailable"), WebElement::isDisplayed);
-            assertThat(box.getText()).contains("Package manager unavailable");
-            assertThat(box.getAttribute("role")).isEqualTo("alert");
-            assertThat(css("#packages-retry").isEnabled()).isTrue();
-            browser.screenshot("packages-unavailable");
-            return;
-        }
         int count = search.json().path("packages").size();
         await("the catalogue").atMost(UI).ignoreExceptions().until(() ->
                 browser.driver.findElements(By.cssSelector(".package-card")).size() == count);
         browser.screenshot("packages");
-        if (count > 0) {
-            String name = search.json().path("packages").get(0).path("name").asText();
-            css(".package-card[data-package='" + name + "'] h2 a").click();
-            await("the package's install form").atMost(UI).ignoreExceptions().until(() -> css("#install-submit").isDisplayed());
-            assertThat(unlabelled("package " + name)).isEmpty();
-            browser.screenshot("package-detail");
+        assertThat(count).as("the built-in repository's packages").isPositive();
+        List<String> names = new ArrayList<>();
+        search.json().path("packages").forEach(p -> names.add(p.path("name").asText()));
+        String name = names.contains("etcd") ? "etcd" : names.get(0);
+        click(".package-card[data-package='" + name + "'] h2 a");
+        await("the package's install form").atMost(UI).ignoreExceptions().until(() -> css("#install-submit").isDisplayed());
+        assertThat(unlabelled("package " + name)).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector(".install-form fieldset"))).as("fieldsets from config.json").isNotEmpty();
+        browser.screenshot("package-detail");
+        if (!name.equals("etcd")) return;
+        // install with an option from the generated form: the app id comes from service.name
+        WebElement serviceName = css(".install-form [name='service.name']");
+        assertThat(serviceName.getAttribute("value")).isEqualTo("etcd");
+        serviceName.sendKeys(Keys.chord(Keys.CONTROL, "a"), "ui-etcd");
+        click("#install-submit");
+        WebElement done = await("the install result").atMost(UI).ignoreExceptions()
+                .until(() -> css(".success-box"), WebElement::isDisplayed);
+        assertThat(done.getText()).contains("Installed etcd");
+        JsonNode app = marathonApp("/ui-etcd");
+        assertThat(app.path("labels").path("DCOS_PACKAGE_NAME").asText()).isEqualTo("etcd");
+        browser.screenshot("package-installed");
+        done.findElement(By.linkText("/ui-etcd")).click();
+        await("the installed app's page").atMost(UI).ignoreExceptions().until(() -> css("main h1").getText().equals("ui-etcd"));
+        Http.send(Http.request(strata.marathon.resolve("v2/apps/ui-etcd?force=true")).DELETE().build());
+    }
+
+    @Test
+    @Order(8)
+    void packagesSayThePackageManagerIsUnavailableWhenCosmosDoesNotAnswer() {
+        int port = Ports.free();
+        NodeProcess second = strata.startGatewayWithoutCosmos(port);
+        try {
+            browser.driver.get("http://127.0.0.1:" + port + "/#/packages");
+            // not an empty page or a spinner: a clear state with the gateway's reason and a way to try again
+            WebElement box = await("the unavailable state").atMost(UI).ignoreExceptions()
+                    .until(() -> css("#packages-unavailable"), WebElement::isDisplayed);
+            assertThat(box.getText()).contains("Package manager unavailable").contains("HTTP 502");
+            assertThat(box.getAttribute("role")).isEqualTo("alert");
+            browser.screenshot("packages-unavailable");
+            click("#packages-retry");
+            await("still unavailable after trying again").atMost(UI).ignoreExceptions()
+                    .until(() -> css("#packages-unavailable").isDisplayed());
+        } finally {
+            second.killTree();
         }
+    }
+
+    @Test
+    @Order(6)
+    void theUiFollowsMarathonsEventsWithoutAReload() {
+        open("#/apps");
+        await("both event streams connected").atMost(UI).ignoreExceptions()
+                .until(() -> css("#live-status").getText().equals("Live"));
+        // the UI re-reads on its own only every 30 s; within a few seconds it is the event stream
+        postApp("""
+                {"id": "/live/crashy", "cmd": "exit 1", "cpus": 0.1, "mem": 16, "instances": 1,
+                 "backoffSeconds": 120, "maxLaunchDelaySeconds": 300}""");
+        postApp("""
+                {"id": "/live/idle", "cmd": "sleep 100000", "cpus": 0.1, "mem": 16, "instances": 0}""");
+        await("the new apps in the open page").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
+                css("tr.folder[data-group='/live']").isDisplayed());
+        click("tr.folder[data-group='/live'] a");
+        await("/live/idle is Suspended").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
+                css("tr[data-app-id='/live/idle']").getAttribute("data-status").equals("Suspended"));
+        // a task that exits at once: Marathon's launch queue backs off, the UI says Delayed
+        await("/live/crashy is Delayed").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                css("tr[data-app-id='/live/crashy']").getAttribute("data-status").equals("Delayed"));
+        browser.screenshot("live-delayed-and-suspended");
+        click("tr[data-app-id='/live/crashy'] a.app-link");
+        await("the last failure and the reset-delay action").atMost(UI).ignoreExceptions().until(() ->
+                css("section.failure").getText().contains("Failed") && css("button[data-action='reset-delay']").isDisplayed());
+        browser.screenshot("app-last-failure");
+        for (String id : List.of("live/crashy", "live/idle")) {
+            Http.send(Http.request(strata.marathon.resolve("v2/apps/" + id + "?force=true")).DELETE().build());
+        }
+    }
+
+    @Test
+    @Order(7)
+    void theStatusAndHealthRulesAreTheDcosUis() {
+        open("#/services");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/format.js').then((f) => {
+                  const now = new Date().toISOString();
+                  const old = new Date(Date.now() - 60000).toISOString();
+                  const app = (o) => Object.assign({instances: 1, tasksRunning: 1, tasksStaged: 0, deployments: []}, o);
+                  const overdue = (since) => ({delay: {overdue: true, timeLeftSeconds: 0}, since});
+                  done({
+                    running: f.appStatus(app({})),
+                    deploying: f.appStatus(app({deployments: [{id: 'd'}]})),
+                    suspended: f.appStatus(app({instances: 0, tasksRunning: 0})),
+                    delayed: f.appStatus(app({tasksRunning: 0, deployments: [{id: 'd'}]}), {delay: {overdue: false, timeLeftSeconds: 12}, since: now}),
+                    waiting: f.appStatus(app({tasksRunning: 0, deployments: [{id: 'd'}]}), overdue(old)),
+                    launching: f.appStatus(app({tasksRunning: 0, deployments: [{id: 'd'}]}), overdue(now)),
+                    staged: f.appStatus(app({tasksRunning: 0, tasksStaged: 1})),
+                    health: f.appHealth({healthChecks: [{}], tasksRunning: 3, tasksHealthy: 1, tasksUnhealthy: 1}),
+                    noChecks: f.appHealth({tasksRunning: 2}),
+                    sizes: [f.mib(64), f.mib(1536), f.mib(2097152), f.cpus(0.25)],
+                  });
+                }).catch((e) => done({error: String(e)}));""");
+        assertThat(r).doesNotContainKey("error");
+        assertThat(r).containsEntry("running", "Running").containsEntry("deploying", "Deploying")
+                .containsEntry("suspended", "Suspended").containsEntry("delayed", "Delayed")
+                .containsEntry("waiting", "Waiting").containsEntry("launching", "Deploying")
+                .containsEntry("staged", "Waiting");
+        assertThat(r.get("health")).isEqualTo(Map.of("checks", true, "healthy", 1L, "unhealthy", 1L, "unknown", 1L, "running", 3L));
+        assertThat(r.get("noChecks")).isEqualTo(Map.of("checks", false, "healthy", 0L, "unhealthy", 0L, "unknown", 2L, "running", 2L));
+        assertThat(r.get("sizes")).isEqualTo(List.of("64 MiB", "1.5 GiB", "2 TiB", "0.25"));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -351,6 +448,12 @@ class WebUiIT {
                 }
                 return out;""");
         return found.stream().map(s -> where + ": " + s).toList();
+    }
+
+    private static void postApp(String json) {
+        Http.Resp r = Http.send(Http.request(strata.marathon.resolve("v2/apps")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+        assertThat(r.status()).as("POST /v2/apps: %s", r).isEqualTo(201);
     }
 
     private static JsonNode marathonApp(String id) {
