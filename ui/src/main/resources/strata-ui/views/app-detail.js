@@ -26,6 +26,7 @@ export function mount(main, route) {
       error = null;
     } catch (e) {
       error = e;
+      if (e.status === 404) app = null; // destroyed meanwhile (here or elsewhere)
     }
     if (!gone) render();
   };
@@ -51,7 +52,7 @@ export function mount(main, route) {
         h('div', {class: 'toolbar', role: 'toolbar', 'aria-label': 'Application actions'}, actionButtons(status))),
       h('p', {class: 'mono muted'}, app.id));
     patch(body,
-      cards(status),
+      cards(status, queueEntry),
       deploymentBanner(),
       failureBox(),
       tabs());
@@ -83,7 +84,12 @@ export function mount(main, route) {
     return list;
   }
 
-  function cards(status) {
+  function cards(status, queueEntry) {
+    const delay = queueEntry && queueEntry.delay;
+    const statusNote = status === 'Delayed' && delay
+      ? `Next launch in ${Math.max(0, Math.round(delay.timeLeftSeconds || 0))} s (backing off after failures)`
+      : status === 'Waiting' && queueEntry ? `Waiting for offers that fit since ${ago(queueEntry.since)}`
+        : `Version ${ago(app.version)}`;
     const health = appHealth(app);
     const card = (label, value, extra) => h('div', {class: 'card'}, h('div', {class: 'card-label'}, label),
       h('div', {class: 'card-value'}, value), extra || null);
@@ -92,7 +98,7 @@ export function mount(main, route) {
         (app.tasksStaged || 0) > 0 ? h('div', {class: 'muted small'}, `${app.tasksStaged} staged`) : null),
       card('Health', healthBar(health)),
       card('Resources', `${cpus(app.cpus)} CPU · ${mib(app.mem)} · ${mib(app.disk || 0)} disk`),
-      card('Status', statusBadge(status), h('div', {class: 'muted small'}, `Version ${ago(app.version)}`)));
+      card('Status', statusBadge(status), h('div', {class: 'muted small', id: 'app-status-note'}, statusNote)));
   }
 
   function deploymentBanner() {

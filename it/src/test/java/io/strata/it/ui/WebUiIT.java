@@ -336,7 +336,8 @@ class WebUiIT {
         browser.screenshot("live-delayed-and-suspended");
         click("tr[data-app-id='/live/crashy'] a.app-link");
         await("the last failure and the reset-delay action").atMost(UI).ignoreExceptions().until(() ->
-                css("section.failure").getText().contains("Failed") && css("button[data-action='reset-delay']").isDisplayed());
+                css("section.failure").getText().contains("Failed") && css("button[data-action='reset-delay']").isDisplayed()
+                        && css("#app-status-note").getText().startsWith("Next launch in"));
         browser.screenshot("app-last-failure");
         for (String id : List.of("live/crashy", "live/idle")) {
             Http.send(Http.request(strata.marathon.resolve("v2/apps/" + id + "?force=true")).DELETE().build());
