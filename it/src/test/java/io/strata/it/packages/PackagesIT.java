@@ -58,8 +58,6 @@ class PackagesIT {
 
     private static Path work;
     private static NodeProcess local;
-    private static NodeProcess separateGateway;
-    private static AutoCloseable separateCosmos;
     private static URI master;
     private static URI marathon;
     private static URI gateway;
@@ -77,17 +75,13 @@ class PackagesIT {
         int masterPort = Ports.free();
         int zkPort = Ports.free();
         int marathonPort = Ports.free();
-        int dnsHttpPort = Ports.free();
         int gatewayPort = Ports.free();
-        int cosmosPort = Ports.free();
-        List<String> args = new ArrayList<>(List.of("local", "--work-dir", work.toString(),
+        local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
                 "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
                 "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(dnsHttpPort), "--gateway-port", Integer.toString(gatewayPort)));
-        boolean localRunsCosmos = localHelp().contains("--cosmos-port");
-        if (localRunsCosmos) args.addAll(List.of("--cosmos-port", Integer.toString(cosmosPort)));
-        local = new NodeProcess("local", args, ItEnv.logDir(TEST).resolve("local.log"));
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort),
+                "--cosmos-port", Integer.toString(Ports.free())), ItEnv.logDir(TEST).resolve("local.log"));
         master = URI.create("http://127.0.0.1:" + masterPort + "/");
         marathon = URI.create("http://127.0.0.1:" + marathonPort + "/");
         gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/");
@@ -103,29 +97,15 @@ class PackagesIT {
                     return active == 2 && info != null && info.status() == 200
                             && !info.json().path("frameworkId").asText("").isEmpty();
                 });
-        if (!localRunsCosmos) {
-            // until dcos-node local starts Cosmos itself: Cosmos in this JVM, and a gateway of its own in front of
-            // it and the local cluster, so every call below still goes through a real gateway
-            separateCosmos = InProcessCosmos.start(cosmosPort, marathon.toString(), "zk://127.0.0.1:" + zkPort + "/cosmos");
-            int port = Ports.free();
-            separateGateway = new NodeProcess("gateway", List.of("gateway", "--master", "zk://127.0.0.1:" + zkPort + "/strata",
-                    "--port", Integer.toString(port), "--marathon", marathon.toString(),
-                    "--mesos-dns", "http://127.0.0.1:" + dnsHttpPort, "--cosmos", "http://127.0.0.1:" + cosmosPort),
-                    ItEnv.logDir(TEST).resolve("gateway.log")).start();
-            gateway = URI.create("http://127.0.0.1:" + port + "/");
-        }
         cosmos = new CosmosClient(gateway);
         await("Cosmos answers through the gateway").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
             local.assertAlive();
-            if (separateGateway != null) separateGateway.assertAlive();
             return cosmos.answers();
         });
     }
 
     @AfterAll
-    static void stopLocal() throws Exception {
-        if (separateGateway != null) separateGateway.killTree();
-        if (separateCosmos != null) separateCosmos.close();
+    static void stopLocal() {
         if (local != null) local.killTree();
         if (work != null) {
             List<Procs.Proc> left = Procs.killAllUnder(work, Duration.ofSeconds(20));
@@ -176,20 +156,23 @@ class PackagesIT {
         assertThat(unknown.json().at("/data/errors/0/instance/pointer").asText()).isEqualTo("/marathon-lb");
 
         assertThat(cosmos.list().path("packages")).as("nothing installed").isEmpty();
-        assertThat(rootApps()).as("no app reached Marathon").isEmpty();
+        assertThat(packageApps()).as("no package app reached Marathon").isEmpty();
     }
 
     @Test
     @Order(3)
     void etcdRunsDebiansEtcdAndStoresAKey() {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/etcd")), "/usr/bin/etcd (Debian's etcd-server) is not installed");
-        JsonNode done = installOk("etcd", "{}");
+        // fixed ports nothing holds now: other clusters on this host may run tasks on the agents' port ranges
+        int[] ports = freePorts(PRIVATE_AGENT_PORTS, 2);
+        JsonNode done = installOk("etcd", "{\"etcd\": {\"client-port\": " + ports[0] + ", \"peer-port\": " + ports[1] + "}}");
         assertThat(done.path("appId").asText()).isEqualTo("/etcd");
         assertThat(done.path("packageVersion").asText()).isEqualTo("3.4-0.1.0");
         installed.put("etcd", "/etcd");
 
         JsonNode task = awaitHealthyTask("etcd", EVENT.plus(EVENT));
         int client = task.path("ports").get(0).asInt();
+        assertThat(client).isEqualTo(ports[0]);
         servicePorts.add(client);
         URI etcd = URI.create("http://127.0.0.1:" + client + "/");
         assertThat(Http.get(etcd, "health").json().path("health").asText()).isEqualTo("true");
@@ -210,7 +193,8 @@ class PackagesIT {
     @Test
     @Order(4)
     void aTeamsOwnMarathonRegistersAnswersAtItsServicePathAndRunsAnApp() throws Exception {
-        String options = "{\"marathon\": {\"framework-name\": \"my-marathon\"}}";
+        int httpPort = freePorts(PRIVATE_AGENT_PORTS, 1)[0];
+        String options = "{\"marathon\": {\"framework-name\": \"my-marathon\", \"http-port\": " + httpPort + "}}";
         Optional<Path> cli = DcosCli.jar();
         if (cli.isPresent()) {
             // the DC/OS walkthrough: dcos package install --options=my-marathon-config.json marathon
@@ -252,7 +236,7 @@ class PackagesIT {
     void marathonLbRunsHaproxyOnThePublicAgentAndRoutesByVirtualHost() throws Exception {
         Assumptions.assumeTrue(onDefaultPath("haproxy"), "haproxy is not installed");
         String python = realPython();
-        int[] ports = freePublicAgentPorts(4);
+        int[] ports = freePorts(PUBLIC_AGENT_PORTS, 4);
         int http = ports[0];
         int stats = ports[1];
         String options = """
@@ -267,27 +251,26 @@ class PackagesIT {
         assertThat(Http.get(URI.create("http://127.0.0.1:" + stats + "/_haproxy_health_check")).status()).isEqualTo(200);
         servicePorts.add(stats);
 
-        // an app of the root Marathon in the load balancer's group, with its own free service port
-        int servicePort = Ports.free();
+        // an app of the root Marathon in the load balancer's group, on a port nothing holds, served by HAProxy on a
+        // free frontend port as well as by virtual host
+        int webPort = freePorts(PRIVATE_AGENT_PORTS, 1)[0];
+        int frontendPort = Ports.free();
         Http.Resp web = postJson(marathon.resolve("v2/apps"), """
                 {"id": "/web", "cmd": "mkdir -p site && echo served-by-web > site/index.html && exec %s -m http.server $PORT0 --bind 127.0.0.1 --directory site",
-                 "cpus": 0.05, "mem": 48, "instances": 1, "portDefinitions": [{"port": %d}],
-                 "labels": {"HAPROXY_GROUP": "external", "HAPROXY_0_VHOST": "web.strata.test"}}
-                """.formatted(python, servicePort));
+                 "cpus": 0.05, "mem": 48, "instances": 1, "requirePorts": true, "portDefinitions": [{"port": %d}],
+                 "labels": {"HAPROXY_GROUP": "external", "HAPROXY_0_VHOST": "web.strata.test", "HAPROXY_0_PORT": "%d"}}
+                """.formatted(python, webPort, frontendPort));
         assertThat(web.status()).as(web.toString()).isEqualTo(201);
-        URI front = URI.create("http://127.0.0.1:" + http + "/");
-        await("HAProxy routes Host: web.strata.test to /web").atMost(EVENT).pollInterval(Duration.ofMillis(300)).until(() -> {
-            try {
-                Http.Resp r = Http.send(Http.request(front).header("Host", "web.strata.test").GET().build());
-                return r.status() == 200 && r.text().contains("served-by-web");
-            } catch (RuntimeException notYet) {
-                return false;
-            }
-        });
-        Http.Resp other = Http.send(Http.request(front).header("Host", "nobody.strata.test").GET().build());
-        assertThat(other.status()).as("an unknown virtual host is not routed to /web").isNotEqualTo(200);
-        assertThat(Http.send(HttpRequest.newBuilder(marathon.resolve("v2/apps/web?force=true")).DELETE().build()).status())
-                .isEqualTo(200);
+        try {
+            await("HAProxy routes Host: web.strata.test to /web").atMost(EVENT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> get("127.0.0.1", http, "web.strata.test").contains("served-by-web"));
+            assertThat(get("127.0.0.1", http, "nobody.strata.test")).as("an unknown virtual host is not routed to /web")
+                    .doesNotContain("served-by-web");
+            assertThat(get("127.0.0.1", frontendPort, "anything")).as("the app's own frontend (HAPROXY_0_PORT)")
+                    .contains("served-by-web");
+        } finally {
+            Http.send(HttpRequest.newBuilder(marathon.resolve("v2/apps/web?force=true")).DELETE().build());
+        }
     }
 
     @Test
@@ -327,7 +310,7 @@ class PackagesIT {
             assertThat(results.get(0).path("appId").asText()).isEqualTo(e.getValue());
         }
         await("the packages' apps are gone from the root Marathon").atMost(EVENT).pollInterval(Duration.ofMillis(300))
-                .until(() -> rootApps().isEmpty());
+                .until(() -> packageApps().isEmpty());
         assertThat(cosmos.list().path("packages")).isEmpty();
         if (installed.containsKey("marathon")) {
             // Cosmos tears a framework package's framework down: my-marathon's own tasks end with it
@@ -403,6 +386,11 @@ class PackagesIT {
         return out;
     }
 
+    /** The root Marathon's apps that a package installed (Cosmos labels them DCOS_PACKAGE_NAME). */
+    private static List<String> packageApps() {
+        return rootApps().stream().filter(a -> a.path("labels").has("DCOS_PACKAGE_NAME")).map(a -> a.path("id").asText()).toList();
+    }
+
     private static List<String> rootAppIds() {
         return rootApps().stream().map(a -> a.path("id").asText()).toList();
     }
@@ -426,23 +414,49 @@ class PackagesIT {
         return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
     }
 
+    /** The task ports dcos-node local's private agent and its public agent offer. */
+    private static final int[] PRIVATE_AGENT_PORTS = {31000, 31999};
+    private static final int[] PUBLIC_AGENT_PORTS = {32000, 32999};
+
     /**
-     * Ports the public agent of {@code dcos-node local} offers (32000-32999) that nothing on this host holds now,
-     * for the load balancer's fixed ports.
+     * Ports of an agent's range that nothing on this host holds now, for packages' fixed ports: other clusters on
+     * the same host run tasks on the same ranges, and a task whose port is taken would fail over and over.
      */
-    private static int[] freePublicAgentPorts(int count) {
+    private static int[] freePorts(int[] range, int count) {
         List<Integer> found = new ArrayList<>();
-        int start = 32000 + ThreadLocalRandom.current().nextInt(900);
-        for (int p = start; p < 33000 && found.size() < count; p++) {
+        int span = range[1] - range[0] + 1;
+        int start = range[0] + ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span && found.size() < count; i++) {
+            int p = range[0] + (start - range[0] + i) % span;
+            if (TAKEN.contains(p)) continue;
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress("127.0.0.1", p));
                 found.add(p);
+                TAKEN.add(p);
             } catch (IOException taken) {
                 // try the next one
             }
         }
-        if (found.size() < count) throw new IllegalStateException("no " + count + " free ports in 32000-32999 from " + start);
+        if (found.size() < count) throw new IllegalStateException("no " + count + " free ports in " + range[0] + "-" + range[1]);
         return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static final java.util.Set<Integer> TAKEN = new java.util.HashSet<>();
+
+    /**
+     * {@code GET /} with the given Host header over a plain socket (java.net.http refuses to set Host); the whole
+     * response, or "" when nothing answers.
+     */
+    private static String get(String host, int port, String hostHeader) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + hostHeader + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Whether an executable of that name is in the default PATH tasks get (/usr/sbin included). */
@@ -459,17 +473,6 @@ class PackagesIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
             throw new IllegalStateException("python3 is needed: " + out);
-        }
-        return out;
-    }
-
-    private static String localHelp() throws Exception {
-        Process p = new ProcessBuilder(ItEnv.java(), "-jar", ItEnv.nodeJar().toString(), "local", "--help")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("dcos-node local --help did not finish");
         }
         return out;
     }
