@@ -3,6 +3,7 @@ package io.strata.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.agent.cgroups.CgroupLimits;
 import io.strata.agent.checkpoint.AtomicFiles;
+import io.strata.agent.checkpoint.CheckpointLog;
 import io.strata.agent.checkpoint.Layout;
 import io.strata.agent.checkpoint.TaskCheckpoints;
 import io.strata.agent.containerizer.Container;
@@ -36,6 +37,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -77,15 +79,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's state and what changes it: frameworks, tasks from launch to acknowledged terminal update, their
  * containers, health checks and status updates, checkpointed under {@code <workDir>/meta} and recovered on
- * start. One lock (this object's monitor) guards all of it; process starts and signals are quick and happen
- * under it, waiting never does (kill escalation, exit handling and health checks run on the timer or on
- * virtual threads and take the lock only to record what they found).
+ * start. One lock (this object's monitor) guards all of it and is only held to record and decide, never across
+ * disk or process work: checkpoints are queued to the {@link CheckpointLog} (one flush per group of writes; a
+ * status update goes out once the write that recorded it is on disk), a task's sandbox, cgroup and process are
+ * set up by the launcher pool, and kill escalation, exit handling and health checks run on the timer or on
+ * virtual threads. So acknowledgements and kills are handled while a batch of tasks is still starting.
  */
 public final class Agent implements AgentStream.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
     static final Duration STATUS_RETRY = Duration.ofSeconds(10);
     static final long RECOVERED_POLL_MS = 500;
+    /** Tasks being set up at once: forks and cgroup writes overlap with the flushes and with each other. */
+    static final int LAUNCHER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** A task that is gone from this agent, kept for /state. */
     record CompletedTask(FrameworkID frameworkId, ExecutorInfo executor, String executorContainerId, String directory, Task task) {}
@@ -100,6 +106,8 @@ public final class Agent implements AgentStream.Handler {
     private final AgentMetrics metrics;
     private final ScheduledExecutorService timer;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService launcher; // sandbox, cgroup and fork of process tasks, off the master stream's thread
+    private final CheckpointLog checkpoints;
     private final String agentEndpoint;
     private final String dockerBindIp; // Docker port mappings listen here: the advertised address
     private final double startTime = System.currentTimeMillis() / 1000.0;
@@ -138,7 +146,18 @@ public final class Agent implements AgentStream.Handler {
         });
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.statusUpdates = new StatusUpdateManager(layout::updatesFileOrNull, this::sendUpdate, STATUS_RETRY, System::nanoTime);
+        try {
+            this.checkpoints = CheckpointLog.open(layout.metaDir()); // a previous agent's log is applied to the files here
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the checkpoint log in " + layout.metaDir(), e);
+        }
+        this.statusUpdates = new StatusUpdateManager(layout::updatesFileOrNull, checkpoints, this::sendUpdate, STATUS_RETRY,
+                System::nanoTime);
+        this.launcher = Executors.newFixedThreadPool(LAUNCHER_THREADS, r -> {
+            Thread th = new Thread(r, "agent-launcher");
+            th.setDaemon(true);
+            return th;
+        });
         metrics.bind(this);
     }
 
@@ -250,7 +269,26 @@ public final class Agent implements AgentStream.Handler {
 
     // ------------------------------------------------------------------ launch
 
-    synchronized void launch(FrameworkInfo framework, ExecutorInfo groupExecutor, List<TaskInfo> group) {
+    /**
+     * Records the tasks (validated, resources taken, checkpointed, TASK_STARTING queued) with the lock held, on
+     * the caller's thread, so later messages (a KILL, the next LAUNCH) see them; their processes are then started
+     * by the launcher pool.
+     */
+    void launch(FrameworkInfo framework, ExecutorInfo groupExecutor, List<TaskInfo> group) {
+        List<AgentTask> toStart = new ArrayList<>();
+        synchronized (this) {
+            record(framework, groupExecutor, group, toStart);
+        }
+        for (AgentTask task : toStart) {
+            try {
+                launcher.execute(() -> startProcess(task));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.info("msg=\"agent stopping; task not started\" task={}", task.key()); // recovered as never started
+            }
+        }
+    }
+
+    private void record(FrameworkInfo framework, ExecutorInfo groupExecutor, List<TaskInfo> group, List<AgentTask> toStart) {
         if (closed) return;
         FrameworkID fwId = framework.getId();
         if (agentId == null) {
@@ -321,50 +359,87 @@ public final class Agent implements AgentStream.Handler {
                 ExecutorID executorId = ExecutorID.newBuilder().setValue(info.getTaskId().getValue()).build();
                 Path runDir = layout.runDir(agentId, fwId.getValue(), executorId.getValue(), containerId);
                 task = new AgentTask(fwId, info, null, executorId, containerId, null, runDir, runDir, now());
-                linkLatest(runDir);
             } else {
                 Path sandbox = layout.groupTaskSandbox(groupRunDir, info.getTaskId().getValue());
                 task = new AgentTask(fwId, info, groupExecutor, groupExecutor.getExecutorId(), containerId, groupContainer,
                         sandbox, groupRunDir, now());
             }
             tasks.put(task.key(), task);
-            checkpoint(task);
-            start(task);
+            if (task.isDocker()) {
+                checkpoint(task);
+                startDocker(task);
+            } else {
+                update(task, status(task, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR).build()); // checkpoints
+                toStart.add(task);
+            }
         }
     }
 
-    private void start(AgentTask task) {
-        if (task.isDocker()) {
-            startDocker(task);
-            return;
+    /**
+     * On a launcher thread: the sandbox, cgroup, wrapper script and process of a recorded task, then (lock held)
+     * the container is checkpointed and TASK_RUNNING queued behind it. A kill that arrived meanwhile wins: before
+     * the fork the task ends TASK_KILLED without a process, after it the process gets its SIGTERM at once.
+     */
+    private void startProcess(AgentTask task) {
+        TaskKey key = task.key();
+        ProcessContainerizer.LaunchRequest request;
+        synchronized (this) {
+            if (closed || tasks.get(key) != task || task.isTerminal() || task.exited()) return;
+            if (task.killRequested()) {
+                finishKilledDuringLaunch(task);
+                return;
+            }
+            TaskInfo info = task.info();
+            Map<String, String> env = TaskEnvironment.build(info, info.getCommand(), envContext(task), System.getenv());
+            CgroupLimits limits = CgroupLimits.of(TaskValidation.scalar(info.getResourcesList(), "cpus"),
+                    TaskValidation.scalar(info.getResourcesList(), "mem"));
+            request = new ProcessContainerizer.LaunchRequest(task.containerId(), task.sandbox(),
+                    layout.containerMetaDir(task.containerId()), info.getCommand(), env, limits);
         }
-        update(task, status(task, TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR).build());
-        TaskInfo info = task.info();
-        Map<String, String> env = TaskEnvironment.build(info, info.getCommand(), envContext(task), System.getenv());
-        CgroupLimits limits = CgroupLimits.of(TaskValidation.scalar(info.getResourcesList(), "cpus"),
-                TaskValidation.scalar(info.getResourcesList(), "mem"));
+        if (!task.inGroup()) linkLatest(task.sandbox());
         ProcessContainerizer.Launched launched;
         try {
-            launched = containerizer.launch(new ProcessContainerizer.LaunchRequest(task.containerId(), task.sandbox(),
-                    layout.containerMetaDir(task.containerId()), info.getCommand(), env, limits));
+            launched = containerizer.launch(request);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("msg=\"task launch failed\" task={} error=\"{}\"", task.key(), e.toString());
-            task.markExited();
-            update(task, status(task, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT)
-                    .setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED)
-                    .setMessage("Failed to launch container: " + e.getMessage()).build());
+            LOG.warn("msg=\"task launch failed\" task={} error=\"{}\"", key, e.toString());
+            synchronized (this) {
+                if (closed || tasks.get(key) != task || task.isTerminal()) return;
+                task.markExited();
+                task.stopTimers();
+                if (task.killRequested()) {
+                    finishKilledDuringLaunch(task);
+                } else {
+                    update(task, status(task, TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT)
+                            .setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED)
+                            .setMessage("Failed to launch container: " + e.getMessage()).build());
+                }
+            }
             return;
         }
-        task.container(launched.container());
-        task.process(launched.process());
-        checkpoint(task);
-        LOG.info("msg=\"task running\" framework={} task={} pid={} sandbox={}", task.frameworkId().getValue(),
-                info.getTaskId().getValue(), launched.container().pid(), task.sandbox());
-        update(task, status(task, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR).build());
-        TaskKey key = task.key();
-        String containerId = task.containerId();
-        launched.process().onExit().thenAcceptAsync(p -> containerExited(key, containerId, p.exitValue()), virtualThreads);
-        startHealthChecks(task, env);
+        synchronized (this) {
+            task.container(launched.container());
+            task.process(launched.process());
+            if (closed) {
+                // the agent stopped meanwhile: the process runs on and the next agent finds it by its pid file
+                LOG.info("msg=\"task started while the agent stopped\" task={} pid={}", key, launched.container().pid());
+                return;
+            }
+            checkpoint(task); // before TASK_RUNNING, which is sent once this is on disk
+            String containerId = task.containerId();
+            launched.process().onExit().thenAcceptAsync(p -> containerExited(key, containerId, p.exitValue()), virtualThreads);
+            if (task.killRequested()) {
+                // killed while it was being set up: the kill's grace period counts from the kill
+                long deadline = task.killDeadlineNanos() > 0 ? task.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
+                LOG.info("msg=\"killing task that was killed during its launch\" task={} pid={}", key, launched.container().pid());
+                containerizer.signal(task.container(), Signal.TERM);
+                scheduleEscalation(task, deadline);
+                return;
+            }
+            LOG.info("msg=\"task running\" framework={} task={} pid={} sandbox={}", task.frameworkId().getValue(),
+                    task.info().getTaskId().getValue(), launched.container().pid(), task.sandbox());
+            update(task, status(task, TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR).build());
+            startHealthChecks(task, request.environment());
+        }
     }
 
     private TaskEnvironment.Context envContext(AgentTask task) {
@@ -527,8 +602,11 @@ public final class Agent implements AgentStream.Handler {
         task.markExited();
         task.stopTimers();
         finish(task, exit.terminalStatus(task.killRequested(), TaskValidation.scalar(task.info().getResourcesList(), "mem")));
-        // the terminal update is checkpointed: the container has nothing left to tell
-        if (task.docker() != null && !exit.missing()) docker.removeLater(task.docker().dockerId());
+        // once the terminal update is on disk the container has nothing left to tell
+        if (task.docker() != null && !exit.missing()) {
+            String dockerId = task.docker().dockerId();
+            checkpoints.whenDurable(checkpoints.lastSeq(), () -> docker.removeLater(dockerId));
+        }
     }
 
     private void reject(FrameworkID fwId, TaskID taskId, ExecutorID executorId, TaskState state, TaskStatus.Reason reason, String message) {
@@ -618,7 +696,7 @@ public final class Agent implements AgentStream.Handler {
     }
 
     private void startKill(AgentTask task, KillPolicy override, boolean byHealthCheck) {
-        if (task.isTerminal() || task.exited() || (task.container() == null && !task.isDocker())) return;
+        if (task.isTerminal() || task.exited()) return;
         Duration grace = DEFAULT_KILL_GRACE;
         if (override != null && override.hasGracePeriod()) grace = Duration.ofNanos(override.getGracePeriod().getNanoseconds());
         else if (task.info().hasKillPolicy() && task.info().getKillPolicy().hasGracePeriod()) {
@@ -628,9 +706,13 @@ public final class Agent implements AgentStream.Handler {
         long deadline = System.nanoTime() + grace.toNanos();
         if (task.killRequested()) {
             // a repeated kill may only shorten the remaining grace period
-            if (task.escalation() != null && deadline < task.killDeadlineNanos()) {
-                task.escalation().cancel(false);
-                scheduleEscalation(task, deadline);
+            if (deadline < task.killDeadlineNanos()) {
+                if (task.escalation() != null) {
+                    task.escalation().cancel(false);
+                    scheduleEscalation(task, deadline);
+                } else {
+                    task.escalation(null, deadline); // still launching: the launcher schedules it
+                }
             }
             return;
         }
@@ -646,6 +728,12 @@ public final class Agent implements AgentStream.Handler {
         if (killingState) update(task, status(task, TaskState.TASK_KILLING, TaskStatus.Source.SOURCE_EXECUTOR).build());
         if (task.isDocker()) {
             killDocker(task, grace, deadline);
+            return;
+        }
+        if (task.container() == null) {
+            // its process is being started: the launcher sees the kill before the fork (no process) or right after it
+            LOG.info("msg=\"killing task that is being launched\" task={} grace_ms={}", task.key(), grace.toMillis());
+            task.escalation(null, deadline);
             return;
         }
         LOG.info("msg=\"killing task\" task={} pid={} grace_ms={}", task.key(), task.container().pid(), grace.toMillis());
@@ -766,8 +854,8 @@ public final class Agent implements AgentStream.Handler {
         completedTasks.addLast(new CompletedTask(task.frameworkId(), executorInfo(task),
                 task.inGroup() ? task.groupContainerId() : task.containerId(), task.executorDirectory().toString(), toTask(task)));
         while (completedTasks.size() > Math.max(0, config.maxCompletedTasks())) completedTasks.removeFirst();
-        deleteTree(layout.taskMetaDir(key));
-        deleteTree(layout.containerMetaDir(task.containerId()));
+        checkpoints.delete(layout.taskMetaDir(key));
+        deleteTree(layout.containerMetaDir(task.containerId())); // the wrapper's files, not a checkpoint
         String fw = key.frameworkId();
         if (tasks.values().stream().noneMatch(t -> t.frameworkId().getValue().equals(fw))) {
             FrameworkInfo info = frameworks.remove(fw);
@@ -776,7 +864,7 @@ public final class Agent implements AgentStream.Handler {
                 completedFrameworks.put(fw, info);
                 while (completedFrameworks.size() > 50) completedFrameworks.remove(completedFrameworks.keySet().iterator().next());
             }
-            deleteTree(layout.frameworkMetaDir(fw));
+            checkpoints.delete(layout.frameworkMetaDir(fw));
         }
     }
 
@@ -836,13 +924,10 @@ public final class Agent implements AgentStream.Handler {
 
     // ------------------------------------------------------------------ checkpoints
 
+    /** Queues the task's {@code task.json}; rendered and written by the checkpoint log's next commit. */
     private void checkpoint(AgentTask task) {
-        try {
-            TaskCheckpoints.write(layout, task);
-        } catch (IOException e) {
-            LOG.error("msg=\"cannot checkpoint task; it will not be recovered after a restart\" task={} error=\"{}\"",
-                    task.key(), e.toString());
-        }
+        TaskCheckpoints.Snapshot snapshot = TaskCheckpoints.snapshot(task);
+        checkpoints.put(layout.taskFile(task.key()), snapshot::render);
     }
 
     private void rememberFramework(FrameworkInfo framework) {
@@ -850,19 +935,13 @@ public final class Agent implements AgentStream.Handler {
         completedFrameworks.remove(id);
         if (framework.equals(frameworks.get(id))) return;
         frameworks.put(id, framework);
-        try {
-            AtomicFiles.write(layout.frameworkFile(id), ProtoJson.print(framework));
-        } catch (IOException e) {
-            LOG.error("msg=\"cannot checkpoint framework\" framework={} error=\"{}\"", id, e.toString());
-        }
+        checkpoints.put(layout.frameworkFile(id), () -> ProtoJson.print(framework).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Queued like every checkpoint: whatever this agent sends under its id is sent after the id is on disk. */
     private void checkpointAgentId() {
-        try {
-            AtomicFiles.write(layout.agentFile(), Json.write(Json.object().put("agent_id", agentId)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot checkpoint the agent id to " + layout.agentFile(), e);
-        }
+        String id = agentId;
+        checkpoints.put(layout.agentFile(), () -> Json.write(Json.object().put("agent_id", id)).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void deleteTree(Path dir) {
@@ -1146,6 +1225,18 @@ public final class Agent implements AgentStream.Handler {
         }
         timer.shutdownNow();
         virtualThreads.shutdown();
+        launcher.shutdown();
+        try {
+            if (!launcher.awaitTermination(10, TimeUnit.SECONDS)) LOG.warn("msg=\"task launches still running at stop\"");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        checkpoints.close(); // the files are up to date after this
+    }
+
+    /** The checkpoint log, for tests. */
+    CheckpointLog checkpoints() {
+        return checkpoints;
     }
 
     /** Tasks that have not reached a terminal state yet (their exit may be being recorded right now). */

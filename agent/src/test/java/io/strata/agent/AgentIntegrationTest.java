@@ -136,7 +136,11 @@ class AgentIntegrationTest {
         await().atMost(WAIT).until(() -> getJson("/state").at("/completed_frameworks/0/completed_executors/0/completed_tasks/0/state")
                 .asText().equals("TASK_FINISHED"));
         assertThat(getJson("/metrics/snapshot").path("slave/tasks_finished").asDouble()).isEqualTo(1.0);
-        assertThat(Files.exists(workDir.resolve("meta/frameworks/" + FW.getValue()))).as("checkpoint removed after the ack").isFalse();
+        agent.close(); // brings the checkpoint files up to date from the log
+        agent = null;
+        assertThat(workDir.resolve("meta")).isDirectory();
+        assertThat(workDir.resolve("meta/frameworks/" + FW.getValue())).as("checkpoint removed after the ack").doesNotExist();
+        assertThat(workDir.resolve("meta/agent.json")).as("the agent id stays").isRegularFile();
     }
 
     @Test
@@ -338,12 +342,67 @@ class AgentIntegrationTest {
         assertThat(Files.readString(updates)).contains("TASK_KILLING", "TASK_KILLED");
     }
 
+    @Test
+    void aBurstOfLaunchesRunsConcurrentlyAndEachTaskKeepsItsUpdatesInOrder() throws Exception {
+        int n = 15;
+        for (int i = 0; i < n; i++) master.send(AgentMessage.launch(FRAMEWORK, task("burst-" + i, "exec sleep 300", 16, 0)));
+        List<Long> pids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "burst-" + i;
+            TaskStatus running = ackUntil(id, TaskState.TASK_RUNNING);
+            assertThat(master.updates(id)).extracting(TaskStatus::getState).as(id)
+                    .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
+            pids.add((long) running.getContainerStatus().getExecutorPid());
+        }
+        assertThat(pids).doesNotHaveDuplicates().allSatisfy(pid ->
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isTrue());
+        for (int i = 0; i < n; i++) awaitAcknowledged("burst-" + i);
+        // what was sent is on disk: a restart finds every task running
+        agent.close();
+        agent = AgentServer.start(config());
+        await().atMost(WAIT).until(() -> agent.registered());
+        AgentMessage resubscribe = master.subscriptions().get(master.subscriptions().size() - 1);
+        assertThat(resubscribe.tasks()).filteredOn(t -> t.getTaskId().getValue().startsWith("burst-"))
+                .hasSize(n).allSatisfy(t -> assertThat(t.getState()).isEqualTo(TaskState.TASK_RUNNING));
+        for (int i = 0; i < n; i++) master.send(AgentMessage.kill(FW, TaskID.newBuilder().setValue("burst-" + i).build(), null));
+        for (int i = 0; i < n; i++) ackUntil("burst-" + i, TaskState.TASK_KILLED);
+        assertThat(pids).allSatisfy(pid -> await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)));
+    }
+
+    @Test
+    void aKillThatArrivesWhileTheTaskIsBeingLaunchedEndsItKilled() throws Exception {
+        // the KILL is read right after the LAUNCH, while the launcher pool is (or is about to be) starting the process
+        master.send(AgentMessage.launch(FRAMEWORK, task("short-lived", "exec sleep 300", 16, 0)));
+        master.send(AgentMessage.kill(FW, TaskID.newBuilder().setValue("short-lived").build(), null));
+        TaskStatus killed = ackUntil("short-lived", TaskState.TASK_KILLED);
+        assertThat(master.updates("short-lived")).extracting(TaskStatus::getState)
+                .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_KILLING, TaskState.TASK_KILLED);
+        if (killed.getContainerStatus().hasExecutorPid()) {
+            long pid = killed.getContainerStatus().getExecutorPid();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("no process left").isFalse();
+        } else {
+            assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH);
+        }
+        await().atMost(WAIT).until(() -> AcknowledgedUpdates.of(agent, "short-lived"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
-    /** The agent has processed every acknowledgement of the task: nothing is pending in its checkpoint. */
+    /** Acknowledges the task's updates one by one, in the order they arrive, until (and including) {@code end}. */
+    private TaskStatus ackUntil(String taskId, TaskState end) {
+        for (int acked = 0; acked < 10; acked++) {
+            int seen = acked;
+            await().atMost(WAIT).until(() -> master.updates(taskId).size() > seen);
+            TaskStatus s = master.updates(taskId).get(acked);
+            master.ack(FW, s);
+            if (s.getState() == end) return s;
+        }
+        throw new AssertionError(taskId + " did not reach " + end + ": " + master.updates(taskId));
+    }
+
+    /** The agent has processed every acknowledgement of the task: nothing is pending. */
     private void awaitAcknowledged(String taskId) {
-        Path updates = workDir.resolve("meta/frameworks").resolve(FW.getValue()).resolve("tasks").resolve(taskId).resolve("updates.json");
-        await().atMost(WAIT).until(() -> !Files.exists(updates));
+        await().atMost(WAIT).until(() -> AcknowledgedUpdates.of(agent, taskId));
     }
 
     private TaskStatus ackUntilRunning(String taskId) {

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * meta/frameworks/&lt;fw&gt;/framework.json                    FrameworkInfo
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/task.json           task, container, state
  * meta/frameworks/&lt;fw&gt;/tasks/&lt;task&gt;/updates.json        unacknowledged status updates
- * meta/containers/&lt;container&gt;/{launch.sh,pid,exit_status}  written by the task's wrapper
+ * meta/checkpoints.&lt;n&gt;.log                             the checkpoint log (see CheckpointLog)
+ * meta/containers/&lt;container&gt;/{pid,exit_status}           written by the task's wrapper
  * </pre>
  * Every id is checked with {@link Ids#requireSafePathSegment} before it becomes a path segment.
  */

@@ -10,6 +10,7 @@ import io.strata.agent.tasks.AgentTask;
 import io.strata.common.json.Json;
 import io.strata.common.json.ProtoJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,27 @@ public final class TaskCheckpoints {
         AtomicFiles.write(layout.taskFile(task.key()), Json.write(toJson(task)));
     }
 
+    /** What {@code task.json} records of a task, copied while the agent's lock is held, rendered later. */
+    public record Snapshot(FrameworkID frameworkId, TaskInfo info, ExecutorInfo groupExecutor, ExecutorID executorId,
+                           String containerId, String groupContainerId, Path sandbox, Path executorDirectory, double launchedAt,
+                           Container container, DockerContainer docker, TaskState state, List<TaskStatus> statuses,
+                           boolean killRequested, boolean killedByHealthCheck) {
+        public byte[] render() {
+            return Json.write(toJson(this)).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    public static Snapshot snapshot(AgentTask t) {
+        return new Snapshot(t.frameworkId(), t.info(), t.groupExecutor(), t.executorId(), t.containerId(), t.groupContainerId(),
+                t.sandbox(), t.executorDirectory(), t.launchedAt(), t.container(), t.docker(), t.state(), List.copyOf(t.statuses()),
+                t.killRequested(), t.killedByHealthCheck());
+    }
+
     public static ObjectNode toJson(AgentTask t) {
+        return toJson(snapshot(t));
+    }
+
+    public static ObjectNode toJson(Snapshot t) {
         ObjectNode o = Json.object();
         o.put("framework_id", t.frameworkId().getValue());
         o.set("task", ProtoJson.tree(t.info()));

@@ -32,7 +32,8 @@ public final class ProcessContainerizer {
 
     public static final String PID_FILE = "pid";
     public static final String EXIT_STATUS_FILE = "exit_status";
-    public static final String SCRIPT_FILE = "launch.sh";
+    /** The wrapper's {@code $0}, what {@code ps} shows after {@code sh -c <script>}. */
+    public static final String WRAPPER_NAME = "strata-task-wrapper";
 
     /**
      * @param containerId the container's uuid
@@ -66,19 +67,23 @@ public final class ProcessContainerizer {
         Files.createDirectories(req.metaDir());
         Path stdout = req.sandbox().resolve("stdout");
         Path stderr = req.sandbox().resolve("stderr");
+        // created here (appended to, so a relaunch into the same sandbox keeps what is there), before the process
+        // exists, so /files can list them at once
         if (!Files.exists(stdout)) Files.createFile(stdout);
         if (!Files.exists(stderr)) Files.createFile(stderr);
         Files.deleteIfExists(req.metaDir().resolve(EXIT_STATUS_FILE));
 
         Optional<Cgroup> cgroup = cgroups.create(req.containerId(), req.limits());
-        Path script = req.metaDir().resolve(SCRIPT_FILE);
-        Files.writeString(script, LaunchScript.render(req.metaDir().resolve(PID_FILE), req.metaDir().resolve(EXIT_STATUS_FILE),
-                cgroup.map(Cgroup::procsFiles).orElse(List.of())), StandardCharsets.UTF_8);
+        String script = LaunchScript.render(req.metaDir().resolve(PID_FILE), req.metaDir().resolve(EXIT_STATUS_FILE),
+                cgroup.map(Cgroup::procsFiles).orElse(List.of()));
 
+        // the wrapper goes in as `sh -c <script>`, not as a file: creating a file is the dearest part of a launch
         List<String> argv = new ArrayList<>();
         argv.add(LaunchScript.SETSID);
         argv.add(LaunchScript.SHELL);
-        argv.add(script.toString());
+        argv.add("-c");
+        argv.add(script);
+        argv.add(WRAPPER_NAME); // $0
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(req.sandbox().toFile())

@@ -34,6 +34,8 @@ public final class AgentStream implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     /** Pings the agent may miss before it treats the master as gone (Mesos' max_agent_ping_timeouts). */
     static final int MAX_MISSED_PINGS = 5;
+    /** Calls to the master posted at once (each its own HTTP/1.1 exchange). */
+    static final int MAX_CALLS_IN_FLIGHT = 16;
 
     /** What the agent does with the stream. Called on the connection thread, one record at a time. */
     public interface Handler {
@@ -58,6 +60,7 @@ public final class AgentStream implements AutoCloseable {
     private final AtomicLong epoch = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Object lock = new Object();
+    private final java.util.concurrent.Semaphore callSlots = new java.util.concurrent.Semaphore(MAX_CALLS_IN_FLIGHT);
 
     private volatile boolean running;
     private volatile boolean subscribed;
@@ -275,20 +278,35 @@ public final class AgentStream implements AutoCloseable {
 
     // ---- calls ----
 
+    /**
+     * Posts queued calls, up to {@link #MAX_CALLS_IN_FLIGHT} at once: a burst of launches produces hundreds of
+     * updates, and one call at a time would make each wait for every earlier round trip. Order between calls
+     * does not matter: a task has at most one update in flight (the next goes after the acknowledgement).
+     */
     private void sendLoop() {
         while (running) {
             Outgoing out;
             try {
                 out = outbox.poll(1, TimeUnit.SECONDS);
+                if (out == null) continue;
+                callSlots.acquire();
             } catch (InterruptedException e) {
                 return;
             }
-            if (out == null) continue;
             inFlight.incrementAndGet();
             try {
-                post(out);
-            } finally {
+                Thread.ofVirtual().name("agent-stream-call").start(() -> {
+                    try {
+                        post(out);
+                    } finally {
+                        inFlight.decrementAndGet();
+                        callSlots.release();
+                    }
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
                 inFlight.decrementAndGet();
+                callSlots.release();
+                throw e;
             }
         }
     }

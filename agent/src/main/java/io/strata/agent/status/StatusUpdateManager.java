@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import io.strata.agent.checkpoint.AtomicFiles;
+import io.strata.agent.checkpoint.CheckpointStore;
 import io.strata.agent.tasks.TaskStateMachine;
 import io.strata.common.json.Json;
 import io.strata.common.json.ProtoJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reliable, ordered delivery of status updates, one stream per task. An update is checkpointed before it is
- * sent; only the oldest unacknowledged update of a task is ever in flight, so the framework sees a task's
- * updates in order. The head is resent every {@code retryInterval} and at once after the agent (re)subscribes,
- * until an acknowledgement with its uuid arrives; then the next one goes out.
+ * sent: it goes out only once the {@link CheckpointStore} says the write that recorded it is on disk (the
+ * checkpoint log commits in groups, so this costs no flush of its own). Only the oldest unacknowledged update
+ * of a task is ever in flight, so the framework sees a task's updates in order. The head is resent every
+ * {@code retryInterval} and at once after the agent (re)subscribes, until an acknowledgement with its uuid
+ * arrives; then the next one goes out.
  *
  * <p>Thread-safe: one lock guards every stream. {@link Sink#send} must not block (the master stream queues).
  */
@@ -54,18 +55,30 @@ public final class StatusUpdateManager {
      */
     public record Ack(AckOutcome outcome, TaskStatus status, boolean streamDone) {}
 
+    /** An update and the checkpoint write that recorded it (0: on disk already, e.g. recovered). */
+    private record Pending(TaskStatus status, long seq) {}
+
     private static final class Stream {
+        final TaskKey key;
         final FrameworkID frameworkId;
-        final Deque<TaskStatus> pending = new ArrayDeque<>();
+        final Deque<Pending> pending = new ArrayDeque<>();
         long lastSentNanos;
         boolean sentOnce;
+        boolean awaitingDisk; // an action is registered to send the head once its checkpoint is durable
 
-        Stream(FrameworkID frameworkId) {
+        Stream(TaskKey key, FrameworkID frameworkId) {
+            this.key = key;
             this.frameworkId = frameworkId;
+        }
+
+        TaskStatus head() {
+            Pending p = pending.peekFirst();
+            return p == null ? null : p.status();
         }
     }
 
     private final Function<TaskKey, Path> checkpointFile;
+    private final CheckpointStore store;
     private final Sink sink;
     private final Duration retryInterval;
     private final LongSupplier nanoClock;
@@ -76,7 +89,14 @@ public final class StatusUpdateManager {
      *                       whose id cannot name a file)
      */
     public StatusUpdateManager(Function<TaskKey, Path> checkpointFile, Sink sink, Duration retryInterval, LongSupplier nanoClock) {
+        this(checkpointFile, CheckpointStore.direct(), sink, retryInterval, nanoClock);
+    }
+
+    /** @param store where the checkpoints go; an update is sent once its write is durable there */
+    public StatusUpdateManager(Function<TaskKey, Path> checkpointFile, CheckpointStore store, Sink sink, Duration retryInterval,
+                               LongSupplier nanoClock) {
         this.checkpointFile = checkpointFile;
+        this.store = store;
         this.sink = sink;
         this.retryInterval = retryInterval;
         this.nanoClock = nanoClock;
@@ -88,9 +108,13 @@ public final class StatusUpdateManager {
             throw new IllegalArgumentException("status update for " + status.getTaskId().getValue() + " without a uuid");
         }
         TaskKey key = TaskKey.of(frameworkId, status.getTaskId());
-        Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
-        stream.pending.addLast(status);
-        checkpoint(key, stream);
+        Stream stream = streams.computeIfAbsent(key, k -> new Stream(k, frameworkId));
+        Pending p = new Pending(status, 0);
+        stream.pending.addLast(p);
+        long seq = checkpoint(key, stream);
+        // the write that records it is the one to wait for
+        stream.pending.removeLast();
+        stream.pending.addLast(new Pending(status, seq));
         if (stream.pending.size() == 1) sendHead(stream);
     }
 
@@ -99,7 +123,7 @@ public final class StatusUpdateManager {
         TaskKey key = TaskKey.of(frameworkId, taskId);
         Stream stream = streams.get(key);
         if (stream == null || stream.pending.isEmpty()) return new Ack(AckOutcome.UNKNOWN_TASK, null, false);
-        TaskStatus head = stream.pending.peekFirst();
+        TaskStatus head = stream.head();
         if (!head.getUuid().equals(uuid)) {
             LOG.warn("msg=\"ignoring acknowledgement that does not match the oldest pending update\" task={} uuid={} expected={}",
                     key, StatusUpdates.uuidText(uuid), StatusUpdates.uuidText(head.getUuid()));
@@ -130,8 +154,7 @@ public final class StatusUpdateManager {
         long now = nanoClock.getAsLong();
         for (Stream s : streams.values()) {
             if (!s.pending.isEmpty() && s.sentOnce && now - s.lastSentNanos >= retryInterval.toNanos()) {
-                LOG.debug("msg=\"resending unacknowledged status update\" task={} state={}",
-                        s.pending.peekFirst().getTaskId().getValue(), s.pending.peekFirst().getState());
+                LOG.debug("msg=\"resending unacknowledged status update\" task={} state={}", s.key, s.head().getState());
                 sendHead(s);
             }
         }
@@ -139,12 +162,12 @@ public final class StatusUpdateManager {
 
     public synchronized List<TaskStatus> pending(TaskKey key) {
         Stream s = streams.get(key);
-        return s == null ? List.of() : List.copyOf(s.pending);
+        return s == null ? List.of() : s.pending.stream().map(Pending::status).toList();
     }
 
     public synchronized Optional<TaskStatus> head(TaskKey key) {
         Stream s = streams.get(key);
-        return s == null ? Optional.empty() : Optional.ofNullable(s.pending.peekFirst());
+        return s == null ? Optional.empty() : Optional.ofNullable(s.head());
     }
 
     public synchronized int pendingCount() {
@@ -177,44 +200,66 @@ public final class StatusUpdateManager {
             return List.of();
         }
         if (loaded.isEmpty()) return List.of();
-        Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
+        Stream stream = streams.computeIfAbsent(key, k -> new Stream(k, frameworkId));
         stream.pending.clear();
-        stream.pending.addAll(loaded);
+        for (TaskStatus s : loaded) stream.pending.addLast(new Pending(s, 0));
         return List.copyOf(loaded);
     }
 
+    /** Sends the head now if its checkpoint is on disk, else as soon as it is. */
     private void sendHead(Stream s) {
+        Pending head = s.pending.peekFirst();
+        if (head == null) return;
+        if (!store.isDurable(head.seq())) {
+            if (s.awaitingDisk) return;
+            s.awaitingDisk = true;
+            store.whenDurable(head.seq(), () -> headDurable(s));
+            return;
+        }
         s.lastSentNanos = nanoClock.getAsLong();
         s.sentOnce = true;
         try {
-            sink.send(s.frameworkId, s.pending.peekFirst());
+            sink.send(s.frameworkId, head.status());
         } catch (RuntimeException e) {
             LOG.warn("msg=\"cannot hand status update to the master stream; will retry\" error=\"{}\"", e.toString());
         }
     }
 
-    private void checkpoint(TaskKey key, Stream stream) {
+    private synchronized void headDurable(Stream s) {
+        s.awaitingDisk = false;
+        if (streams.get(s.key) == s) sendHead(s);
+    }
+
+    /** Queues the write of the task's pending updates; returns its sequence number (0: nothing to write). */
+    private long checkpoint(TaskKey key, Stream stream) {
         Path file = checkpointFile.apply(key);
-        if (file == null) return;
-        ObjectNode root = Json.object();
-        root.put("framework_id", stream.frameworkId.getValue());
-        ArrayNode updates = root.putArray("updates");
-        for (TaskStatus s : stream.pending) updates.add(ProtoJson.tree(s));
+        if (file == null) return 0;
+        String frameworkId = stream.frameworkId.getValue();
+        List<TaskStatus> updates = stream.pending.stream().map(Pending::status).toList();
         try {
-            AtomicFiles.write(file, Json.write(root));
-        } catch (IOException e) {
+            return store.put(file, () -> render(frameworkId, updates));
+        } catch (RuntimeException e) {
             // Without the checkpoint the update would still be delivered while this agent lives; say so loudly.
             LOG.error("msg=\"cannot checkpoint status updates\" task={} file={} error=\"{}\"", key, file, e.toString());
-            throw new UncheckedIOException(e);
+            return 0;
         }
+    }
+
+    /** The {@code updates.json} document. */
+    static byte[] render(String frameworkId, List<TaskStatus> updates) {
+        ObjectNode root = Json.object();
+        root.put("framework_id", frameworkId);
+        ArrayNode list = root.putArray("updates");
+        for (TaskStatus s : updates) list.add(ProtoJson.tree(s));
+        return Json.write(root).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void deleteCheckpoint(TaskKey key) {
         Path file = checkpointFile.apply(key);
         if (file == null) return;
         try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
+            store.delete(file);
+        } catch (RuntimeException e) {
             LOG.warn("msg=\"cannot delete status update checkpoint\" file={} error=\"{}\"", file, e.toString());
         }
     }

@@ -52,6 +52,74 @@ class StatusUpdateManagerTest {
     }
 
     @Test
+    void anUpdateGoesOutOnlyOnceTheWriteThatRecordsItIsDurable() throws Exception {
+        try (io.strata.agent.checkpoint.CheckpointLog log = io.strata.agent.checkpoint.CheckpointLog.open(dir.resolve("meta"))) {
+            HeldStore store = new HeldStore(log);
+            List<TaskStatus> out = java.util.Collections.synchronizedList(new ArrayList<>());
+            StatusUpdateManager m = new StatusUpdateManager(k -> dir.resolve("meta").resolve(k.taskId() + ".json"), store,
+                    (fw, st) -> out.add(st), Duration.ofSeconds(10), clock::get);
+            TaskStatus starting = status(A, TaskState.TASK_STARTING);
+            TaskStatus running = status(A, TaskState.TASK_RUNNING);
+            m.update(FW, starting);
+            m.update(FW, running);
+            m.resendAll(); // a (re)subscription does not send what is not on disk either
+            clock.addAndGet(Duration.ofSeconds(11).toNanos());
+            m.retryDue();
+            assertThat(out).as("nothing before the flush").isEmpty();
+            store.release();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> out.size() == 1);
+            assertThat(out).containsExactly(starting);
+            // the acknowledgement makes the next one the head; it is on disk already and goes at once
+            m.acknowledge(FW, A, starting.getUuid());
+            assertThat(out).containsExactly(starting, running);
+        }
+    }
+
+    /** A checkpoint store that reports nothing durable until released; then the real log decides. */
+    private static final class HeldStore implements io.strata.agent.checkpoint.CheckpointStore {
+        private final io.strata.agent.checkpoint.CheckpointLog log;
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean released;
+
+        HeldStore(io.strata.agent.checkpoint.CheckpointLog log) {
+            this.log = log;
+        }
+
+        synchronized void release() {
+            released = true;
+            long last = log.lastSeq();
+            held.forEach(r -> log.whenDurable(last, r));
+            held.clear();
+        }
+
+        @Override
+        public long put(Path file, java.util.function.Supplier<byte[]> content) {
+            return log.put(file, content);
+        }
+
+        @Override
+        public long delete(Path fileOrDirectory) {
+            return log.delete(fileOrDirectory);
+        }
+
+        @Override
+        public synchronized void whenDurable(long seq, Runnable action) {
+            if (released) log.whenDurable(seq, action);
+            else held.add(action);
+        }
+
+        @Override
+        public synchronized boolean isDurable(long seq) {
+            return released && log.isDurable(seq);
+        }
+
+        @Override
+        public long lastSeq() {
+            return log.lastSeq();
+        }
+    }
+
+    @Test
     void tasksAreIndependent() {
         TaskStatus a = status(A, TaskState.TASK_STARTING);
         TaskStatus b = status(B, TaskState.TASK_STARTING);

@@ -452,8 +452,7 @@ class DockerAgentIntegrationTest {
     }
 
     private void awaitAcknowledged(String taskId) {
-        Path updates = workDir.resolve("meta/frameworks").resolve(FW.getValue()).resolve("tasks").resolve(taskId).resolve("updates.json");
-        await().atMost(WAIT).until(() -> !Files.exists(updates));
+        await().atMost(WAIT).until(() -> io.strata.agent.AcknowledgedUpdates.of(agent, taskId));
     }
 
     private Path sandboxOf(String taskId) throws Exception {
