@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
  * @param marathonUrl           the Marathon that installs go to ({@code http://127.0.0.1:8080})
  * @param zk                    where the repository list is kept ({@code zk://127.0.0.1:2181/cosmos}), or null to
  *                              keep it in memory (lost on restart)
+ * @param master                the Mesos masters ({@code zk://127.0.0.1:2181/strata} or {@code host:5050}), for tearing
+ *                              down an uninstalled package's framework; null: frameworks are left alone
  * @param defaultRepositories   the list before anything is added or deleted (the built-in repository)
  * @param allowFileRepositories whether {@code file:} repository URIs may be added (they read this machine's files)
  * @param repositoryTimeout     how long fetching one repository may take
@@ -30,6 +32,7 @@ public record CosmosConfig(
         int port,
         String marathonUrl,
         String zk,
+        String master,
         List<PackageRepository> defaultRepositories,
         boolean allowFileRepositories,
         Duration repositoryTimeout,
@@ -48,6 +51,13 @@ public record CosmosConfig(
         marathonUrl = baseUrl(marathonUrl == null ? DEFAULT_MARATHON : marathonUrl);
         if (zk != null && (zk.isBlank() || zk.equals("none"))) zk = null;
         if (zk != null) ZkUri.parse(zk);
+        if (master != null && (master.isBlank() || master.equals("none"))) master = null;
+        if (master != null) {
+            if (master.startsWith("zk://")) ZkUri.parse(master);
+            else if (!master.replaceFirst("^https?://", "").replaceAll("/+$", "").matches("[A-Za-z0-9.\\-]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("--master must be zk://host:2181/path or host:port, got '" + master + "'");
+            }
+        }
         defaultRepositories = defaultRepositories == null ? List.of(PackageRepository.BUILTIN) : List.copyOf(defaultRepositories);
         if (repositoryTimeout == null) repositoryTimeout = Duration.ofSeconds(30);
         if (repositoryRefresh == null) repositoryRefresh = Duration.ofMinutes(1);
@@ -56,46 +66,51 @@ public record CosmosConfig(
     }
 
     public static CosmosConfig defaults() {
-        return new CosmosConfig("127.0.0.1", DEFAULT_PORT, DEFAULT_MARATHON, DEFAULT_ZK, null, false, null, null, 0);
+        return new CosmosConfig("127.0.0.1", DEFAULT_PORT, DEFAULT_MARATHON, DEFAULT_ZK, null, null, false, null, null, 0);
     }
 
     public CosmosConfig withPort(int p) {
-        return new CosmosConfig(bindHost, p, marathonUrl, zk, defaultRepositories, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(bindHost, p, marathonUrl, zk, master, defaultRepositories, allowFileRepositories, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withBindHost(String h) {
-        return new CosmosConfig(h, port, marathonUrl, zk, defaultRepositories, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(h, port, marathonUrl, zk, master, defaultRepositories, allowFileRepositories, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withMarathonUrl(String url) {
-        return new CosmosConfig(bindHost, port, url, zk, defaultRepositories, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(bindHost, port, url, zk, master, defaultRepositories, allowFileRepositories, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withZk(String z) {
-        return new CosmosConfig(bindHost, port, marathonUrl, z, defaultRepositories, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(bindHost, port, marathonUrl, z, master, defaultRepositories, allowFileRepositories, repositoryTimeout,
+                repositoryRefresh, maxRepositoryBytes);
+    }
+
+    public CosmosConfig withMaster(String m) {
+        return new CosmosConfig(bindHost, port, marathonUrl, zk, m, defaultRepositories, allowFileRepositories, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withDefaultRepositories(List<PackageRepository> repos) {
-        return new CosmosConfig(bindHost, port, marathonUrl, zk, repos, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(bindHost, port, marathonUrl, zk, master, repos, allowFileRepositories, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withAllowFileRepositories(boolean allow) {
-        return new CosmosConfig(bindHost, port, marathonUrl, zk, defaultRepositories, allow, repositoryTimeout,
+        return new CosmosConfig(bindHost, port, marathonUrl, zk, master, defaultRepositories, allow, repositoryTimeout,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withRepositoryTimeout(Duration d) {
-        return new CosmosConfig(bindHost, port, marathonUrl, zk, defaultRepositories, allowFileRepositories, d,
+        return new CosmosConfig(bindHost, port, marathonUrl, zk, master, defaultRepositories, allowFileRepositories, d,
                 repositoryRefresh, maxRepositoryBytes);
     }
 
     public CosmosConfig withRepositoryRefresh(Duration d) {
-        return new CosmosConfig(bindHost, port, marathonUrl, zk, defaultRepositories, allowFileRepositories, repositoryTimeout,
+        return new CosmosConfig(bindHost, port, marathonUrl, zk, master, defaultRepositories, allowFileRepositories, repositoryTimeout,
                 d, maxRepositoryBytes);
     }
 
@@ -150,6 +165,9 @@ public record CosmosConfig(
         @Option(names = "--zk", defaultValue = DEFAULT_ZK, paramLabel = "URL",
                 description = "ZooKeeper path for the repository list ('none': in memory). Default: ${DEFAULT-VALUE}.")
         String zk;
+        @Option(names = "--master", paramLabel = "URL",
+                description = "The Mesos masters (zk://host:2181/strata or host:5050), to tear down an uninstalled package's framework.")
+        String master;
         @Option(names = "--repository", paramLabel = "NAME=URI",
                 description = "A repository of the default list (repeatable, in priority order). Default: Universe="
                         + PackageRepository.BUILTIN_URI + ".")
@@ -170,7 +188,7 @@ public record CosmosConfig(
 
         public CosmosConfig toConfig() {
             List<PackageRepository> repos = repositories.isEmpty() ? null : repositories.stream().map(CosmosConfig::repository).toList();
-            return new CosmosConfig(host, port, marathon, zk, repos, allowFiles, Duration.ofSeconds(timeoutSeconds),
+            return new CosmosConfig(host, port, marathon, zk, master, repos, allowFiles, Duration.ofSeconds(timeoutSeconds),
                     Duration.ofSeconds(refreshSeconds), 0);
         }
     }

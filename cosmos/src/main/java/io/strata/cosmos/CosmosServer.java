@@ -2,6 +2,7 @@ package io.strata.cosmos;
 
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.common.detector.MasterDetector;
 import io.strata.common.http.HttpServers;
 import io.strata.common.metrics.Metrics;
 import io.strata.common.zk.ZkClients;
@@ -9,6 +10,7 @@ import io.strata.common.zk.ZkUri;
 import io.strata.cosmos.api.CosmosApi;
 import io.strata.cosmos.api.CosmosError;
 import io.strata.cosmos.marathon.MarathonClient;
+import io.strata.cosmos.mesos.MesosClient;
 import io.strata.cosmos.repository.BuiltinRepository;
 import io.strata.cosmos.repository.PackageCollection;
 import io.strata.cosmos.repository.RepositoryFetcher;
@@ -36,6 +38,7 @@ public final class CosmosServer implements AutoCloseable {
     private final CuratorFramework zk;
     private final PackageCollection packages;
     private Javalin app;
+    private MesosClient mesos;
 
     private CosmosServer(CosmosConfig config, HttpClient http, CuratorFramework zk, PackageCollection packages) {
         this.config = config;
@@ -74,7 +77,8 @@ public final class CosmosServer implements AutoCloseable {
             cfg.http.maxRequestSize = 16L * 1024 * 1024;
         });
         MarathonClient marathon = new MarathonClient(http, config.marathonUrl(), Duration.ofSeconds(30));
-        new CosmosApi(packages, marathon).register(app);
+        if (config.master() != null) server.mesos = new MesosClient(http, MasterDetector.of(config.master()), Duration.ofSeconds(15));
+        new CosmosApi(packages, marathon, server.mesos).register(app);
         app.exception(CosmosError.class, (e, ctx) -> CosmosApi.error(ctx, e));
         server.app = app;
         try {
@@ -100,6 +104,7 @@ public final class CosmosServer implements AutoCloseable {
     public void close() {
         if (app != null) app.stop();
         packages.close();
+        if (mesos != null) mesos.close();
         http.shutdownNow();
         if (zk != null) zk.close();
         LOG.info("msg=\"cosmos stopped\"");

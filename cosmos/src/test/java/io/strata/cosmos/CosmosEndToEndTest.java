@@ -79,7 +79,7 @@ class CosmosEndToEndTest {
         agent = AgentServer.start(new AgentConfig(zkUrl + "/strata", "127.0.0.1", 0, "127.0.0.1", dir.resolve("agent"),
                 "cpus:4;mem:2048;disk:2048;ports:[" + firstPort + "-" + (firstPort + 19) + "]", null, false, true, null, 100));
         marathon = MarathonServer.start(MarathonConfig.defaults(zkUrl + "/strata", zkUrl + "/marathon").withHttpPort(0));
-        cosmosConfig = CosmosConfig.defaults().withPort(0).withZk(zkUrl + "/cosmos")
+        cosmosConfig = CosmosConfig.defaults().withPort(0).withZk(zkUrl + "/cosmos").withMaster(zkUrl + "/strata")
                 .withMarathonUrl("http://127.0.0.1:" + marathon.port()).withRepositoryRefresh(Duration.ofMillis(200));
         cosmos = CosmosServer.start(cosmosConfig, FIXTURES);
         await().atMost(DEPLOY).until(() -> agent.registered() && marathon.isLeader());
@@ -399,6 +399,46 @@ class CosmosEndToEndTest {
         Answer removed = call("uninstall", "uninstall-response", 1, "{\"packageName\": \"local-hello\"}");
         assertThat(removed.status()).isEqualTo(200);
         await().atMost(DEPLOY).until(() -> marathonApps().isEmpty());
+    }
+
+    @Test
+    @Order(7)
+    void uninstallTearsDownThePackagesFramework() throws Exception {
+        // a framework registered under the name the package's app carries in DCOS_PACKAGE_FRAMEWORK_NAME
+        String subscribe = "{\"type\": \"SUBSCRIBE\", \"subscribe\": {\"framework_info\": "
+                + "{\"user\": \"root\", \"name\": \"fw-e2e\", \"failover_timeout\": 3600}}}";
+        var stream = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + master.port() + "/api/v1/scheduler"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(subscribe)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        extra.add(() -> stream.cancel(true));
+        await().atMost(DEPLOY).until(() -> frameworkNames().contains("fw-e2e"));
+
+        ObjectNode def = FIXTURES.packages().get(1).definition();
+        def.put("name", "fw").put("framework", true);
+        def.putObject("marathon").put("v2AppMustacheTemplate", java.util.Base64.getEncoder().encodeToString("""
+                {"id": "/fw", "cmd": "exec sleep 1000", "cpus": 0.1, "mem": 16, "instances": 1,
+                 "labels": {"DCOS_PACKAGE_FRAMEWORK_NAME": "fw-e2e"}}""".getBytes(StandardCharsets.UTF_8)));
+        Served repo = serve(RepositoryFormat.toJsonBytes(List.of(UniversePackage.of(def))), "application/json");
+        assertThat(call("repository/add", "repository.add-response", 1, "{\"name\": \"fw\", \"uri\": \"" + repo.url() + "\"}")
+                .status()).isEqualTo(200);
+        Answer installed = call("install", "install-response", 2, "{\"packageName\": \"fw\"}");
+        assertThat(installed.status()).as(String.valueOf(installed.body())).isEqualTo(200);
+        assertThat(marathonApps().get(0).path("labels").path("DCOS_PACKAGE_IS_FRAMEWORK").asText()).isEqualTo("true");
+
+        Answer removed = call("uninstall", "uninstall-response", 1, "{\"packageName\": \"fw\"}");
+        assertThat(removed.status()).as(String.valueOf(removed.body())).isEqualTo(200);
+        await().atMost(DEPLOY).until(() -> !frameworkNames().contains("fw-e2e"));
+        await().atMost(DEPLOY).until(() -> marathonApps().isEmpty());
+    }
+
+    /** Names of the frameworks the master has registered (not completed ones). */
+    List<String> frameworkNames() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + master.port() + "/api/v1"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"GET_FRAMEWORKS\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> out = new ArrayList<>();
+        Json.read(r.body()).path("get_frameworks").path("frameworks").forEach(f -> out.add(f.path("framework_info").path("name").asText()));
+        return out;
     }
 
     static List<String> names(JsonNode array) {

@@ -34,6 +34,11 @@ public final class CosmosCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String zk;
 
+    @Option(names = "--master", defaultValue = "zk://127.0.0.1:2181/strata", paramLabel = "URL",
+            description = "The Mesos masters (zk://host:2181/strata or host:5050): uninstall tears down the package's "
+                    + "framework there, as Cosmos does; 'none' leaves frameworks alone. Default: ${DEFAULT-VALUE}.")
+    String master;
+
     @Option(names = "--repository", paramLabel = "NAME=URI",
             description = "A repository of the default list, used until the list is changed (repeatable, highest "
                     + "priority first). Default: Universe=" + PackageRepository.BUILTIN_URI + " (the built-in packages).")
@@ -59,7 +64,7 @@ public final class CosmosCommand implements Callable<Integer> {
         try {
             List<PackageRepository> repos = repositories.isEmpty() ? null
                     : repositories.stream().map(CosmosConfig::repository).toList();
-            return new CosmosConfig(host, port, marathon, zk, repos, allowFiles, timeout, refresh, 0);
+            return new CosmosConfig(host, port, marathon, zk, master, repos, allowFiles, timeout, refresh, 0);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

@@ -152,6 +152,7 @@ public final class LocalCommand implements Callable<Integer> {
         return CosmosConfig.defaults().withBindHost(plan.host()).withPort(cosmosPort)
                 .withMarathonUrl("http://" + plan.host() + ":" + marathonPort)
                 .withZk("zk://" + plan.host() + ":" + plan.zkPort() + "/cosmos")
+                .withMaster(plan.zkUrl())
                 .withAllowFileRepositories(true);
     }
 

@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.strata.common.json.Json;
 import io.strata.cosmos.marathon.MarathonClient;
+import io.strata.cosmos.mesos.MesosClient;
 import io.strata.cosmos.render.AppRenderer;
 import io.strata.cosmos.render.PackageLabels;
 import io.strata.cosmos.repository.PackageCollection;
@@ -34,10 +35,13 @@ public final class CosmosApi {
 
     private final PackageCollection packages;
     private final MarathonClient marathon;
+    private final MesosClient mesos;
 
-    public CosmosApi(PackageCollection packages, MarathonClient marathon) {
+    /** {@code mesos} may be null: uninstall then leaves the package's framework registered. */
+    public CosmosApi(PackageCollection packages, MarathonClient marathon, MesosClient mesos) {
         this.packages = packages;
         this.marathon = marathon;
+        this.mesos = mesos;
     }
 
     /** An endpoint: its request type, the response types it can answer with (preferred first), and the handler. */
@@ -311,6 +315,7 @@ public final class CosmosApi {
             String id = app.path("id").asText();
             marathon.deleteApp(id);
             Map<String, String> labels = labels(app);
+            tearDownFramework(name, labels.get(PackageLabels.VERSION), labels.get(PackageLabels.FRAMEWORK_NAME));
             ObjectNode r = results.addObject();
             r.put("packageName", name);
             r.put("appId", id);
@@ -321,6 +326,39 @@ public final class CosmosApi {
             LOG.info("msg=\"package uninstalled\" package={} appId={}", name, id);
         }
         return o;
+    }
+
+    /**
+     * As Cosmos does after deleting the app: the framework registered under the package's
+     * {@code DCOS_PACKAGE_FRAMEWORK_NAME} is torn down (its tasks killed), if there is exactly one.
+     */
+    private void tearDownFramework(String pkg, String version, String frameworkName) {
+        if (mesos == null || frameworkName == null || frameworkName.isEmpty()) return;
+        try {
+            List<String> ids = mesos.frameworkIds(frameworkName);
+            if (ids.size() > 1) {
+                ObjectNode d = Json.object();
+                d.put("packageName", pkg);
+                if (version != null) d.put("packageVersion", version);
+                d.put("frameworkName", frameworkName);
+                ArrayNode arr = d.putArray("ids");
+                ids.forEach(arr::add);
+                throw new CosmosError("MultipleFrameworkIds", 400, "Uninstalled package [" + pkg + "]"
+                        + (version == null ? "" : " version [" + version + "]") + "\nUnable to shutdown [" + pkg
+                        + "] service framework with name [" + frameworkName
+                        + "] because there are multiple framework ids matching this name: [" + String.join(", ", ids) + "]", d);
+            }
+            for (String id : ids) {
+                mesos.teardown(id);
+                LOG.info("msg=\"framework torn down\" package={} framework={} frameworkId={}", pkg, frameworkName, id);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("msg=\"framework teardown failed\" package={} framework={} error=\"{}\"", pkg, frameworkName, e.getMessage());
+            ObjectNode d = Json.object();
+            d.put("packageName", pkg);
+            throw new CosmosError("IncompleteUninstall", 503,
+                    "Incomplete uninstall of package [" + pkg + "] due to Mesos unavailability", d);
+        }
     }
 
     ObjectNode repositoryList() {
