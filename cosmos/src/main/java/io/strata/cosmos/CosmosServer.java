@@ -80,6 +80,11 @@ public final class CosmosServer implements AutoCloseable {
         if (config.master() != null) server.mesos = new MesosClient(http, MasterDetector.of(config.master()), Duration.ofSeconds(15));
         new CosmosApi(packages, marathon, server.mesos).register(app);
         app.exception(CosmosError.class, (e, ctx) -> CosmosApi.error(ctx, e));
+        app.error(404, ctx -> {
+            if (ctx.path().equals("/health") || ctx.path().equals("/metrics")) return;
+            CosmosApi.error(ctx, new CosmosError("not_found", 404, "No endpoint at " + ctx.method() + " " + ctx.path()
+                    + "; the API is POST /package/<rpc> and GET /capabilities", null));
+        });
         server.app = app;
         try {
             HttpServers.start(app);

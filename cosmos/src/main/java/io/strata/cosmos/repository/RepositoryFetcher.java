@@ -77,7 +77,8 @@ public final class RepositoryFetcher {
     }
 
     private static Path filePath(PackageRepository repo, URI uri) {
-        if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty() && !uri.getRawAuthority().equals("localhost")) {
             throw CosmosError.repositoryUriSyntax(repo.name(), repo.uri(), "a file: URI needs an absolute path and nothing else");
         }
         Path p = Path.of(uri.getPath());
