@@ -56,8 +56,11 @@ class WebUiIT {
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.close();
-        if (strata != null) strata.close();
+        try {
+            if (browser != null) browser.close();
+        } finally {
+            if (strata != null) strata.close();
+        }
     }
 
     @AfterEach
@@ -190,6 +193,66 @@ class WebUiIT {
 
     @Test
     @Order(3)
+    void restartSuspendResumeEditAndRollBack() {
+        postApp("""
+                {"id": "/ops/worker", "cmd": "sleep 100000", "cpus": 0.1, "mem": 16, "instances": 1}""");
+        open("#/apps/%2Fops%2Fworker");
+        await("1 of 1 running").atMost(HEALTHY).ignoreExceptions()
+                .until(() -> css("#app-instances").getText().equals("1 of 1 running"));
+        String firstTask = marathonApp("/ops/worker").path("tasks").get(0).path("id").asText();
+
+        // restart: a new task replaces the old one
+        click("button[data-action='restart']");
+        click("dialog[open] .dialog-actions .btn-primary");
+        await("a new task after the restart").atMost(HEALTHY).until(() -> {
+            JsonNode tasks = marathonApp("/ops/worker").path("tasks");
+            return tasks.size() == 1 && !tasks.get(0).path("id").asText().equals(firstTask)
+                    && tasks.get(0).path("state").asText().equals("TASK_RUNNING");
+        });
+
+        // suspend: 0 instances, Suspended; resume asks how many
+        click("button[data-action='suspend']");
+        click("dialog[open] .btn-danger");
+        await("Suspended").atMost(HEALTHY).ignoreExceptions().until(() ->
+                css("#app-status [data-status]").getAttribute("data-status").equals("Suspended"));
+        assertThat(marathonApp("/ops/worker").path("instances").asInt()).isZero();
+        browser.screenshot("app-suspended");
+        click("button[data-action='resume']");
+        WebElement n = await("the resume dialog").atMost(UI).ignoreExceptions().until(() -> css("#scale-instances"), e -> true);
+        assertThat(n.getAttribute("value")).isEqualTo("1");
+        click("#scale-submit");
+        await("running again").atMost(HEALTHY).ignoreExceptions().until(() ->
+                css("#app-instances").getText().equals("1 of 1 running")
+                        && css("#app-status [data-status]").getAttribute("data-status").equals("Running"));
+
+        // edit the JSON: a new command is a new version
+        click("button[data-action='edit']");
+        WebElement editor = await("the editor").atMost(UI).ignoreExceptions().until(() -> css("dialog[open] textarea"), e -> true);
+        String edited = editor.getAttribute("value").replace("\"sleep 100000\"", "\"sleep 200000\"");
+        assertThat(edited).contains("sleep 200000").doesNotContain("\"tasks\"").doesNotContain("\"deployments\"");
+        browser.js("arguments[0].value = arguments[1]", editor, edited);
+        click("dialog[open] .dialog-actions .btn-primary");
+        await("the new command in Marathon").atMost(UI).until(() ->
+                marathonApp("/ops/worker").path("cmd").asText().equals("sleep 200000"));
+
+        // roll back to the first version: the old command again
+        click("#tab-versions");
+        await("the versions").atMost(UI).ignoreExceptions().until(() ->
+                browser.driver.findElements(By.cssSelector("#panel-versions tbody tr")).size() >= 3);
+        browser.screenshot("app-versions");
+        await("Roll back on the oldest version").atMost(UI).ignoreExceptions().until(() -> {
+            List<WebElement> rollBacks = browser.driver.findElements(By.cssSelector("#panel-versions button[aria-label^='Roll back']"));
+            rollBacks.get(rollBacks.size() - 1).click(); // Marathon lists the newest first
+            return true;
+        });
+        click("dialog[open] .dialog-actions .btn-primary");
+        await("the first command again").atMost(UI).until(() ->
+                marathonApp("/ops/worker").path("cmd").asText().equals("sleep 100000"));
+        Http.send(Http.request(strata.marathon.resolve("v2/apps/ops/worker?force=true")).DELETE().build());
+    }
+
+    @Test
+    @Order(4)
     void everyControlHasALabel() {
         List<String> unlabelled = new ArrayList<>();
         for (String page : List.of("#/services", "#/apps", "#/nodes", "#/tasks", "#/packages")) {
@@ -214,7 +277,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void nodesTasksAndServicesShowTheCluster() {
         String running = Http.send(Http.request(strata.marathon.resolve("v2/apps")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("""
@@ -254,7 +317,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void packagesShowTheCatalogueAndInstallWithTheFormFromConfigJson() {
         Http.Resp search = Http.send(Http.request(strata.gateway.resolve("package/search"))
                 .header("Content-Type", "application/vnd.dcos.package.search-request+json;charset=utf-8;version=v1")
@@ -293,7 +356,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void packagesSayThePackageManagerIsUnavailableWhenCosmosDoesNotAnswer() {
         int port = Ports.free();
         NodeProcess second = strata.startGatewayWithoutCosmos(port);
@@ -314,7 +377,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theUiFollowsMarathonsEventsWithoutAReload() {
         open("#/apps");
         await("both event streams connected").atMost(UI).ignoreExceptions()
@@ -345,7 +408,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theStatusAndHealthRulesAreTheDcosUis() {
         open("#/services");
         @SuppressWarnings("unchecked")
