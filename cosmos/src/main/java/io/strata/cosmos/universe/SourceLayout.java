@@ -77,6 +77,8 @@ public final class SourceLayout {
                     + "' does not match its directory '" + dirName + "'");
         }
         pkg.put("releaseVersion", releaseVersion);
+        // the oldest Universe packages predate the field; they are 2.0 packages
+        if (!pkg.has("packagingVersion")) pkg.put("packagingVersion", "2.0");
         Path template = rev.resolve("marathon.json.mustache");
         if (Files.isRegularFile(template)) {
             pkg.putObject("marathon").put("v2AppMustacheTemplate", Base64.getEncoder().encodeToString(bytes(template, where)));

@@ -40,6 +40,8 @@ public record UniversePackage(ObjectNode json) {
             if (text(o, field) == null) throw new IllegalArgumentException("package '" + name + "': missing '" + field + "'");
         }
         JsonNode rv = o.get("releaseVersion");
+        // Universe's schema lets a 2.0 package leave it out; Cosmos reads those as release 0
+        if (rv == null && pv.equals("2.0")) rv = com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
         if (rv == null || !(rv.canConvertToLong() || rv.isTextual() && rv.asText().matches("\\d{1,18}")) || rv.asLong() < 0) {
             throw new IllegalArgumentException("package '" + name + "': releaseVersion must be a non-negative integer, got " + rv);
         }

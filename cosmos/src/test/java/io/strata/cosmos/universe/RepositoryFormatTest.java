@@ -102,6 +102,11 @@ class RepositoryFormatTest {
         UniversePackage p = UniversePackage.of(v2);
         assertThat(p.releaseVersion()).isEqualTo(7);
         assertThat(p.definition().get("releaseVersion").isNumber()).isTrue();
+        v2.remove("releaseVersion");
+        assertThat(UniversePackage.of(v2).releaseVersion()).as("2.0 packages may leave it out").isZero();
+        ObjectNode v3 = v2.deepCopy().put("packagingVersion", "3.0");
+        v3.remove("releaseVersion");
+        assertThatThrownBy(() -> UniversePackage.of(v3)).hasMessageContaining("releaseVersion must be");
     }
 
     @Test
