@@ -19,6 +19,7 @@ export function toast(text, kind = 'ok') {
   const t = h('div', {class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, h('span', {}, text), close);
   close.addEventListener('click', () => t.remove());
   box.appendChild(t);
+  while (box.children.length > 3) box.firstElementChild.remove(); // the newest three are enough
   if (kind !== 'error') setTimeout(() => t.remove(), 5000);
 }
 

@@ -189,7 +189,7 @@ export function mount(main, route) {
       return h('p', {class: 'muted'}, 'Loading versions…');
     }
     return h('table', {class: 'table', 'aria-label': 'Versions'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Version'), h('th', {scope: 'col'}, ''),
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Version'), h('th', {scope: 'col'}, 'Age'),
         h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
       h('tbody', {}, versions.map((v) => h('tr', {},
         h('th', {scope: 'row', class: 'mono'}, v),
