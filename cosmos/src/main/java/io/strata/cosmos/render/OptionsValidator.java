@@ -3,6 +3,8 @@ package io.strata.cosmos.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -25,7 +27,17 @@ import java.util.Set;
  * fetches anything.
  */
 public final class OptionsValidator {
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    /**
+     * Draft 4, with keywords it does not know (packages carry their own, such as {@code media}) taken as
+     * annotations, quietly, as Cosmos' validator does.
+     */
+    private static final JsonSchemaFactory FACTORY;
+
+    static {
+        JsonMetaSchema v4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword)).build();
+        FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(v4).defaultMetaSchemaIri(v4.getIri()));
+    }
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .pathType(PathType.JSON_POINTER).locale(Locale.ENGLISH).formatAssertionsEnabled(false).build();
 
