@@ -33,7 +33,15 @@ function viewFor(route) {
   }
 }
 
-function navigate() {
+/** After a route change the page's heading takes the focus, so screen readers announce the new page. */
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.focus({preventScroll: true});
+}
+
+function navigate(initial) {
   const route = parseHash(location.hash);
   const view = viewFor(route);
   if (!view) {
@@ -49,6 +57,7 @@ function navigate() {
   }
   const heading = main.querySelector('h1');
   document.title = heading ? `${heading.textContent} · Strata` : 'Strata';
+  if (initial !== true && !document.querySelector('dialog[open]')) focusHeading();
 }
 
 function renderLive() {
@@ -70,7 +79,7 @@ function renderLive() {
 }
 
 document.getElementById('skip-link').addEventListener('click', () => main.focus());
-window.addEventListener('hashchange', navigate);
+window.addEventListener('hashchange', () => navigate(false));
 subscribe(renderLive);
 startLive();
-navigate();
+navigate(true);

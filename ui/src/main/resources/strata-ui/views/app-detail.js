@@ -33,13 +33,13 @@ export function mount(main, route) {
 
   function render() {
     if (error && !app) {
-      patch(head, crumbs(id), h('h1', {}, baseName(id)));
+      patch(head, crumbs(id), h('h1', {tabindex: '-1', 'data-focus-key': 'page-title'}, baseName(id)));
       patch(body, errorBox(error.status === 404 ? `Application ${id} does not exist.` : error.message),
         h('p', {}, h('a', {href: '#/apps'}, 'Back to applications')));
       return;
     }
     if (!app) {
-      patch(head, crumbs(id), h('h1', {}, baseName(id)));
+      patch(head, crumbs(id), h('h1', {tabindex: '-1', 'data-focus-key': 'page-title'}, baseName(id)));
       patch(body, h('p', {class: 'muted'}, 'Loading…'));
       return;
     }
@@ -48,7 +48,7 @@ export function mount(main, route) {
     patch(head,
       crumbs(id),
       h('header', {class: 'page-head'},
-        h('div', {class: 'title-line'}, h('h1', {}, baseName(app.id)), h('span', {id: 'app-status', 'aria-live': 'polite'}, statusBadge(status))),
+        h('div', {class: 'title-line'}, h('h1', {tabindex: '-1', 'data-focus-key': 'page-title'}, baseName(app.id)), h('span', {id: 'app-status', 'aria-live': 'polite'}, statusBadge(status))),
         h('div', {class: 'toolbar', role: 'toolbar', 'aria-label': 'Application actions'}, actionButtons(status))),
       h('p', {class: 'mono muted'}, app.id));
     patch(body,

@@ -338,6 +338,8 @@ class GatewayServerTest {
         assertThat(app.statusCode()).isEqualTo(200);
         assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
         assertThat(app.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(app.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("default-src 'self'").contains("frame-ancestors 'none'"));
         assertThat(get("/styles.css").headers().firstValue("Content-Type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
         assertThat(get("/apps").statusCode()).isEqualTo(404);
