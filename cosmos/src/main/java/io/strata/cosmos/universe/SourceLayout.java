@@ -106,8 +106,12 @@ public final class SourceLayout {
     }
 
     private static byte[] bytes(Path f, String where) throws IOException {
-        if (Files.size(f) > MAX_FILE_BYTES) throw new IllegalArgumentException(where + "/" + name(f) + " is larger than " + MAX_FILE_BYTES + " bytes");
-        return Files.readAllBytes(f);
+        // read with a cap rather than trusting the size (inside a zip, the directory's size can lie)
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            byte[] b = in.readNBytes((int) MAX_FILE_BYTES + 1);
+            if (b.length > MAX_FILE_BYTES) throw new IllegalArgumentException(where + "/" + name(f) + " is larger than " + MAX_FILE_BYTES + " bytes");
+            return b;
+        }
     }
 
     private static ObjectNode object(Path f, String where) throws IOException {
