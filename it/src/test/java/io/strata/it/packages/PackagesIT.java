@@ -155,6 +155,11 @@ class PackagesIT {
         assertThat(unknown.json().at("/data/errors/0/keyword").asText()).isEqualTo("additionalProperties");
         assertThat(unknown.json().at("/data/errors/0/instance/pointer").asText()).isEqualTo("/marathon-lb");
 
+        Http.Resp halfPorts = cosmos.install("etcd", "{\"etcd\": {\"client-port\": 31500}}");
+        assertThat(halfPorts.status()).as(halfPorts.toString()).isEqualTo(400);
+        assertThat(halfPorts.json().at("/data/errors/0/keyword").asText()).isEqualTo("dependencies");
+        assertThat(pointers(halfPorts)).containsExactly("/etcd");
+
         assertThat(cosmos.list().path("packages")).as("nothing installed").isEmpty();
         assertThat(packageApps()).as("no package app reached Marathon").isEmpty();
     }
