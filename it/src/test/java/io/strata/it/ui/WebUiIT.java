@@ -356,7 +356,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void packagesSayThePackageManagerIsUnavailableWhenCosmosDoesNotAnswer() {
         int port = Ports.free();
         NodeProcess second = strata.startGatewayWithoutCosmos(port);
@@ -440,6 +440,57 @@ class WebUiIT {
         assertThat(r.get("health")).isEqualTo(Map.of("checks", true, "healthy", 1L, "unhealthy", 1L, "unknown", 1L, "running", 3L));
         assertThat(r.get("noChecks")).isEqualTo(Map.of("checks", false, "healthy", 0L, "unhealthy", 0L, "unknown", 2L, "running", 2L));
         assertThat(r.get("sizes")).isEqualTo(List.of("64 MiB", "1.5 GiB", "2 TiB", "0.25"));
+    }
+
+    @Test
+    @Order(9)
+    void theRecordIoReaderAndTheConfigSchemaForm() {
+        open("#/services");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                Promise.all([import('/store.js'), import('/schema-form.js')]).then(async ([store, forms]) => {
+                  // two records split at awkward places: inside the length, inside the JSON, inside a UTF-8 character
+                  const enc = new TextEncoder();
+                  const rec = (o) => { const b = enc.encode(JSON.stringify(o)); return [...enc.encode(b.length + '\\n'), ...b]; };
+                  const bytes = Uint8Array.from([...rec({type: 'SUBSCRIBED'}), ...rec({type: 'TASK_ADDED', name: 'caf\u00e9'})]);
+                  const cuts = [1, 7, bytes.length - 4, bytes.length - 3];
+                  const chunks = [];
+                  let from = 0;
+                  for (const c of [...cuts, bytes.length]) { chunks.push(bytes.slice(from, c)); from = c; }
+                  const body = new ReadableStream({start(ctl) { chunks.forEach((c) => ctl.enqueue(c)); ctl.close(); }});
+                  const seen = [];
+                  await store.readRecordIo(body, (e) => seen.push(e.type + (e.name ? ':' + e.name : '')));
+
+                  const form = forms.schemaForm({type: 'object', properties: {
+                    service: {type: 'object', properties: {
+                      name: {type: 'string', default: 'etcd', pattern: '^[a-z]+$'},
+                      cpus: {type: 'number', default: 0.2, minimum: 0.05},
+                      mode: {type: 'string', enum: ['a', 'b'], default: 'b'},
+                      verbose: {type: 'boolean', default: false},
+                      note: {type: 'string'}},
+                      required: ['name', 'cpus']},
+                    extra: {type: 'array', default: [1, 2]}}});
+                  document.body.appendChild(form.el);
+                  const defaults = form.value();
+                  form.el.querySelector('[name="service.cpus"]').value = '1.5';
+                  form.el.querySelector('[name="service.verbose"]').checked = true;
+                  const changed = form.value();
+                  form.el.querySelector('[name="service.name"]').value = 'Not Valid';
+                  let error = null;
+                  try { form.value(); } catch (e) { error = e.message; }
+                  const labelled = [...form.el.querySelectorAll('input, select, textarea')]
+                    .every((c) => form.el.querySelector('label[for="' + c.id + '"]'));
+                  form.el.remove();
+                  done({seen, defaults: JSON.stringify(defaults), changed: JSON.stringify(changed), error, labelled});
+                }).catch((e) => done({error: 'failed: ' + e}));""");
+        assertThat(r.get("seen")).isEqualTo(List.of("SUBSCRIBED", "TASK_ADDED:caf\u00e9"));
+        assertThat(r.get("defaults")).isEqualTo(
+                "{\"service\":{\"name\":\"etcd\",\"cpus\":0.2,\"mode\":\"b\",\"verbose\":false},\"extra\":[1,2]}");
+        assertThat(r.get("changed")).isEqualTo(
+                "{\"service\":{\"name\":\"etcd\",\"cpus\":1.5,\"mode\":\"b\",\"verbose\":true},\"extra\":[1,2]}");
+        assertThat(r.get("error")).isEqualTo("service.name must match ^[a-z]+$");
+        assertThat(r.get("labelled")).isEqualTo(true);
     }
 
     // ------------------------------------------------------------------ helpers
