@@ -78,7 +78,7 @@ public final class CosmosServer implements AutoCloseable {
         });
         MarathonClient marathon = new MarathonClient(http, config.marathonUrl(), Duration.ofSeconds(30));
         if (config.master() != null) server.mesos = new MesosClient(http, MasterDetector.of(config.master()), Duration.ofSeconds(15));
-        new CosmosApi(packages, marathon, server.mesos).register(app);
+        new CosmosApi(packages, marathon, server.mesos, metrics).register(app);
         app.exception(CosmosError.class, (e, ctx) -> CosmosApi.error(ctx, e));
         app.error(404, ctx -> {
             if (ctx.path().equals("/health") || ctx.path().equals("/metrics")) return;

@@ -71,6 +71,10 @@ class CosmosServerTest {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cosmos.port() + "/health"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(post("search", "search-response", "{}").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cosmos.port() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).containsPattern("cosmos_requests_total\\{.*outcome=\"ok\".*rpc=\"search\".*\\} [1-9]");
     }
 
     @Test

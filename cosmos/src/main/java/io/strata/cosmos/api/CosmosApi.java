@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.common.json.Json;
 import io.strata.cosmos.marathon.MarathonClient;
 import io.strata.cosmos.mesos.MesosClient;
@@ -37,11 +38,21 @@ public final class CosmosApi {
     private final MarathonClient marathon;
     private final MesosClient mesos;
 
-    /** {@code mesos} may be null: uninstall then leaves the package's framework registered. */
-    public CosmosApi(PackageCollection packages, MarathonClient marathon, MesosClient mesos) {
+    private final MeterRegistry metrics;
+
+    /**
+     * {@code mesos} may be null: uninstall then leaves the package's framework registered. Every call is counted in
+     * {@code cosmos_requests_total{rpc, outcome}}, the outcome being {@code ok} or the error's type.
+     */
+    public CosmosApi(PackageCollection packages, MarathonClient marathon, MesosClient mesos, MeterRegistry metrics) {
         this.packages = packages;
         this.marathon = marathon;
         this.mesos = mesos;
+        this.metrics = metrics;
+    }
+
+    private void count(String rpc, String outcome) {
+        metrics.counter("cosmos_requests_total", "rpc", rpc, "outcome", outcome).increment();
     }
 
     /** An endpoint: its request type, the response types it can answer with (preferred first), and the handler. */
@@ -89,7 +100,9 @@ public final class CosmosApi {
                 ObjectNode body = body(ctx);
                 ObjectNode answer = handler.handle(body, responseType);
                 respond(ctx, 200, responseType, answer);
+                count(name, "ok");
             } catch (CosmosError e) {
+                count(name, e.type());
                 error(ctx, e);
             }
         });
