@@ -134,6 +134,17 @@ class PackagesIT {
         assertThat(described.path("framework").asBoolean()).isTrue();
         assertThat(described.at("/config/properties/marathon/properties/framework-name/default").asText())
                 .isEqualTo("marathon-user");
+
+        // the walkthrough's options name everything after the framework, on a port the agent chooses
+        JsonNode app = cosmos.ok("render", 1,
+                "{\"packageName\": \"marathon\", \"options\": {\"marathon\": {\"framework-name\": \"my-marathon\"}}}")
+                .path("marathonJson");
+        assertThat(app.path("id").asText()).isEqualTo("/my-marathon");
+        assertThat(app.path("labels").path("DCOS_SERVICE_NAME").asText()).isEqualTo("my-marathon");
+        assertThat(app.path("labels").path("DCOS_PACKAGE_FRAMEWORK_NAME").asText()).isEqualTo("my-marathon");
+        assertThat(app.path("env").path("FRAMEWORK_NAME").asText()).isEqualTo("my-marathon");
+        assertThat(app.path("requirePorts").asBoolean(false)).isFalse();
+        assertThat(app.at("/portDefinitions/0/port").asInt(-1)).isZero();
     }
 
     @Test
