@@ -12,6 +12,7 @@ export const store = {
   mesos: null, // /mesos/master/state
   errors: {marathon: null, mesos: null},
   live: {marathon: 'connecting', mesos: 'connecting'},
+  events: {marathon: 0, mesos: 0}, // events received from each stream (shown nowhere; tests and debugging read them)
   version: 0,
 };
 
@@ -96,7 +97,10 @@ function marathonEvents() {
     store.live.marathon = 'reconnecting';
     changed('live');
   };
-  const onEvent = () => marathonChanged();
+  const onEvent = () => {
+    store.events.marathon += 1;
+    marathonChanged();
+  };
   for (const type of ['api_post_event', 'status_update_event', 'deployment_info', 'deployment_success',
     'deployment_failed', 'deployment_step_success', 'deployment_step_failure', 'health_status_changed_event',
     'instance_health_changed_event', 'instance_changed_event', 'failed_health_check_event',
@@ -125,7 +129,9 @@ async function mesosEvents() {
       store.live.mesos = 'live';
       backoff = 1000;
       await readRecordIo(res.body, (event) => {
-        if (event.type !== 'HEARTBEAT') mesosChanged();
+        if (event.type === 'HEARTBEAT') return;
+        store.events.mesos += 1;
+        mesosChanged();
       });
     } catch (e) {
       // fall through: reconnect

@@ -382,7 +382,9 @@ class WebUiIT {
         open("#/apps");
         await("both event streams connected").atMost(UI).ignoreExceptions()
                 .until(() -> css("#live-status").getText().equals("Live"));
-        // the UI re-reads on its own only every 30 s; within a few seconds it is the event stream
+        // the page counts what each stream delivered; the app and its task must arrive as events
+        long marathonEvents = events("marathon");
+        long mesosEvents = events("mesos");
         postApp("""
                 {"id": "/live/crashy", "cmd": "exit 1", "cpus": 0.1, "mem": 16, "instances": 1,
                  "backoffSeconds": 120, "maxLaunchDelaySeconds": 300}""");
@@ -390,6 +392,8 @@ class WebUiIT {
                 {"id": "/live/idle", "cmd": "sleep 100000", "cpus": 0.1, "mem": 16, "instances": 0}""");
         await("the new apps in the open page").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
                 css("tr.folder[data-group='/live']").isDisplayed());
+        await("Marathon's events reached the page").atMost(UI).until(() -> events("marathon") > marathonEvents);
+        await("the master's task events reached the page").atMost(UI).until(() -> events("mesos") > mesosEvents);
         click("tr.folder[data-group='/live'] a");
         await("/live/idle is Suspended").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
                 css("tr[data-app-id='/live/idle']").getAttribute("data-status").equals("Suspended"));
@@ -563,6 +567,13 @@ class WebUiIT {
                 }
                 return out;""");
         return found.stream().map(s -> where + ": " + s).toList();
+    }
+
+    /** How many events the page's store has had from a stream ("marathon" or "mesos"). */
+    private static long events(String stream) {
+        Object n = browser.driver.executeAsyncScript("const stream = arguments[0]; const done = arguments[1];"
+                + " import('/store.js').then((m) => done(m.store.events[stream])).catch(() => done(-1));", stream);
+        return ((Number) n).longValue();
     }
 
     private static void postApp(String json) {
