@@ -27,6 +27,12 @@ public final class TemplateRenderer {
     private TemplateRenderer() {}
 
     private static final class RawFactory extends DefaultMustacheFactory {
+        /** Partials ({@code {{> name}}}) would read files of this machine into the app; a package has none. */
+        @Override
+        public java.io.Reader getReader(String resourceName) {
+            throw new MustacheException("partials are not supported ({{> " + resourceName + "}})");
+        }
+
         @Override
         public void encode(String value, Writer writer) {
             try {

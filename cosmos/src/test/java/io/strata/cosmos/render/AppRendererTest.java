@@ -137,6 +137,11 @@ class AppRendererTest {
                 .isInstanceOfSatisfying(CosmosError.class, e -> assertThat(e.type()).isEqualTo("MarathonTemplateMustBeJsonObject"));
         assertThatThrownBy(() -> TemplateRenderer.render("{{#a}}", obj("{}")))
                 .isInstanceOfSatisfying(CosmosError.class, e -> assertThat(e.type()).isEqualTo("MustacheTemplateError"));
+        assertThatThrownBy(() -> TemplateRenderer.render("{\"x\": \"{{> /etc/passwd}}\"}", obj("{}")))
+                .isInstanceOfSatisfying(CosmosError.class, e -> {
+                    assertThat(e.type()).isEqualTo("MustacheTemplateError");
+                    assertThat(e.getMessage()).contains("partials are not supported");
+                });
         ObjectNode labelsNotStrings = obj("{\"labels\": {\"A\": 1}}");
         assertThatThrownBy(() -> AppRenderer.templateLabels(labelsNotStrings))
                 .isInstanceOfSatisfying(CosmosError.class, e -> assertThat(e.type()).isEqualTo("JsonDecodingError"));
