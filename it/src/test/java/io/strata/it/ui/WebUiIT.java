@@ -151,16 +151,17 @@ class WebUiIT {
     @Order(2)
     void theMainNavigationAndCreateAppWorkFromTheKeyboard() {
         open("#/services");
+        browser.driver.navigate().refresh(); // a fresh page: the focus starts at the top
         await("the services page").atMost(UI).ignoreExceptions().until(() -> css("h1").getText().equals("Services"));
-        // Tab from the top of the page to "Applications" in the main navigation (bounded)
-        WebElement focused = tabUntil(e -> "apps".equals(e.getAttribute("data-nav")), 10);
+        // Tab from the top of the page: "Skip to content", "Services", then "Applications" in the main navigation
+        WebElement focused = tabUntil(e -> "apps".equals(e.getAttribute("data-nav")), 3);
         assertThat(focused.getText()).isEqualTo("Applications");
         assertFocusVisible();
         focused.sendKeys(Keys.ENTER);
         await("the apps page by keyboard").atMost(UI).ignoreExceptions().until(() -> css("h1").getText().equals("Applications"));
         assertThat(css("[data-nav='apps']").getAttribute("aria-current")).isEqualTo("page");
 
-        focused = tabUntil(e -> "create-app".equals(e.getAttribute("id")), 10);
+        focused = tabUntil(e -> "create-app".equals(e.getAttribute("id")), 3); // the heading has the focus: filter, then Create app
         assertFocusVisible();
         focused.sendKeys(Keys.ENTER);
         // the dialog opens with the focus on its first field, the app's ID
