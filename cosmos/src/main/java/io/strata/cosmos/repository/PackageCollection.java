@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ public final class PackageCollection {
     private final Duration retry;
     private final Clock clock;
     private final Map<PackageRepository, Loaded> cache = new ConcurrentHashMap<>();
+    private final Map<PackageRepository, CompletableFuture<Loaded>> inflight = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
 
     public PackageCollection(RepositoryStore store, RepositoryFetcher fetcher, Duration refresh, Duration retry, Clock clock) {
@@ -88,9 +90,27 @@ public final class PackageCollection {
     }
 
     private Loaded loadOne(PackageRepository repo) {
-        Instant now = clock.instant();
         Loaded cached = cache.get(repo);
-        if (cached != null && cached.at().plus(cached.error() == null ? refresh : retry).isAfter(now)) return cached;
+        if (cached != null && cached.at().plus(cached.error() == null ? refresh : retry).isAfter(clock.instant())) return cached;
+        // one fetch per repository at a time: requests that arrive meanwhile wait for it (a slow repository is
+        // fetched once, not once per request)
+        CompletableFuture<Loaded> mine = new CompletableFuture<>();
+        CompletableFuture<Loaded> running = inflight.putIfAbsent(repo, mine);
+        if (running != null) return running.join();
+        try {
+            Loaded fresh = fetch(repo, cached);
+            mine.complete(fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.remove(repo, mine);
+        }
+    }
+
+    private Loaded fetch(PackageRepository repo, Loaded cached) {
+        Instant now = clock.instant();
         Loaded fresh;
         try {
             List<UniversePackage> pkgs = fetcher.fetch(repo);
