@@ -78,7 +78,8 @@ class LocalClusterIT {
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
                 "--agent-port", Integer.toString(agentPort),
                 "--marathon-port", Integer.toString(Ports.free()), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free())),
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
+                "--cosmos-port", Integer.toString(Ports.free())),
                 ItEnv.logDir("LocalClusterIT").resolve("local.log"));
         URI master = URI.create("http://127.0.0.1:" + masterPort + "/");
 

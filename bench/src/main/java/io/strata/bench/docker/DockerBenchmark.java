@@ -138,7 +138,7 @@ public final class DockerBenchmark {
                 "--master-port", Integer.toString(freePort()), "--zk-port", Integer.toString(freePort()),
                 "--agent-port", Integer.toString(freeConsecutive(2)), "--marathon-port", Integer.toString(marathonPort),
                 "--dns-port", Integer.toString(freePort()), "--dns-http-port", Integer.toString(freePort()),
-                "--gateway-port", Integer.toString(freePort()));
+                "--gateway-port", Integer.toString(freePort()), "--cosmos-port", Integer.toString(freePort()));
         local = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("local.out").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         System.out.println("strata: " + String.join(" ", cmd));

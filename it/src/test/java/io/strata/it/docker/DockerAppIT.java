@@ -60,7 +60,8 @@ class DockerAppIT {
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(Ports.free()),
                 "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
                 "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free())),
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
+                "--cosmos-port", Integer.toString(Ports.free())),
                 ItEnv.logDir(TEST).resolve("local.log"));
         master = URI.create("http://127.0.0.1:" + masterPort + "/");
         api = new DockerIt.Marathon(URI.create("http://127.0.0.1:" + marathonPort + "/"));

@@ -64,7 +64,8 @@ class MarathonIT {
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(Ports.free()),
                 "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
                 "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free())),
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
+                "--cosmos-port", Integer.toString(Ports.free())),
                 ItEnv.logDir(TEST).resolve("local.log"));
         master = URI.create("http://127.0.0.1:" + masterPort + "/");
         api = new MarathonApi(URI.create("http://127.0.0.1:" + marathonPort + "/"));
