@@ -90,8 +90,9 @@ public final class Agent implements AgentStream.Handler {
     static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
     static final Duration STATUS_RETRY = Duration.ofSeconds(10);
     static final long RECOVERED_POLL_MS = 500;
-    /** Tasks being set up at once: forks and cgroup writes overlap with the flushes and with each other. */
-    static final int LAUNCHER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** Tasks being set up at once (system property {@code strata.agent.launcher.threads}). */
+    static final int LAUNCHER_THREADS = Integer.getInteger("strata.agent.launcher.threads",
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     /** A task that is gone from this agent, kept for /state. */
     record CompletedTask(FrameworkID frameworkId, ExecutorInfo executor, String executorContainerId, String directory, Task task) {}
@@ -431,7 +432,7 @@ public final class Agent implements AgentStream.Handler {
                 // killed while it was being set up: the kill's grace period counts from the kill
                 long deadline = task.killDeadlineNanos() > 0 ? task.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
                 LOG.info("msg=\"killing task that was killed during its launch\" task={} pid={}", key, launched.container().pid());
-                containerizer.signal(task.container(), Signal.TERM);
+                signalLater(task.container(), Signal.TERM);
                 scheduleEscalation(task, deadline);
                 return;
             }
@@ -737,7 +738,7 @@ public final class Agent implements AgentStream.Handler {
             return;
         }
         LOG.info("msg=\"killing task\" task={} pid={} grace_ms={}", task.key(), task.container().pid(), grace.toMillis());
-        containerizer.signal(task.container(), Signal.TERM);
+        signalLater(task.container(), Signal.TERM);
         scheduleEscalation(task, deadline);
     }
 
@@ -757,6 +758,18 @@ public final class Agent implements AgentStream.Handler {
         LOG.info("msg=\"killing docker task\" task={} container={} grace_ms={}", task.key(), c.name(), grace.toMillis());
         docker.stop(c.dockerId(), grace);
         scheduleEscalation(task, deadline);
+    }
+
+    /**
+     * Signals a process group from a virtual thread: a group signal runs {@code kill}, a process of its own, and
+     * a framework tearing down hundreds of tasks must not hold the lock (and the acknowledgements) for that.
+     */
+    private void signalLater(Container c, Signal signal) {
+        try {
+            virtualThreads.execute(() -> containerizer.signal(c, signal));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            containerizer.signal(c, signal); // stopping: do it now
+        }
     }
 
     private void scheduleEscalation(AgentTask task, long deadlineNanos) {

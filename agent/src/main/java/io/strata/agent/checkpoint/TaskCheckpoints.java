@@ -3,6 +3,7 @@ package io.strata.agent.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.strata.agent.cgroups.Cgroup;
 import io.strata.agent.containerizer.Container;
 import io.strata.agent.containerizer.docker.DockerContainer;
@@ -34,8 +35,9 @@ public final class TaskCheckpoints {
                            String containerId, String groupContainerId, Path sandbox, Path executorDirectory, double launchedAt,
                            Container container, DockerContainer docker, TaskState state, List<TaskStatus> statuses,
                            boolean killRequested, boolean killedByHealthCheck) {
+        /** The file's bytes: the protobufs are printed straight into the document, not parsed back into a tree. */
         public byte[] render() {
-            return Json.write(toJson(this)).getBytes(StandardCharsets.UTF_8);
+            return Json.write(build(this, true)).getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -50,10 +52,15 @@ public final class TaskCheckpoints {
     }
 
     public static ObjectNode toJson(Snapshot t) {
+        return build(t, false);
+    }
+
+    /** With {@code raw}, protobufs go in as their printed JSON (only good for writing the document out). */
+    private static ObjectNode build(Snapshot t, boolean raw) {
         ObjectNode o = Json.object();
         o.put("framework_id", t.frameworkId().getValue());
-        o.set("task", ProtoJson.tree(t.info()));
-        if (t.groupExecutor() != null) o.set("group_executor", ProtoJson.tree(t.groupExecutor()));
+        putProto(o, "task", t.info(), raw);
+        if (t.groupExecutor() != null) putProto(o, "group_executor", t.groupExecutor(), raw);
         o.put("executor_id", t.executorId().getValue());
         o.put("container_id", t.containerId());
         if (t.groupContainerId() != null) o.put("group_container_id", t.groupContainerId());
@@ -85,10 +92,18 @@ public final class TaskCheckpoints {
         }
         if (t.state() != null) o.put("state", t.state().name());
         ArrayNode statuses = o.putArray("statuses");
-        for (TaskStatus s : t.statuses()) statuses.add(ProtoJson.tree(s));
+        for (TaskStatus s : t.statuses()) {
+            if (raw) statuses.addRawValue(new RawValue(ProtoJson.print(s)));
+            else statuses.add(ProtoJson.tree(s));
+        }
         o.put("kill_requested", t.killRequested());
         o.put("killed_by_health_check", t.killedByHealthCheck());
         return o;
+    }
+
+    private static void putProto(ObjectNode o, String field, com.google.protobuf.MessageOrBuilder m, boolean raw) {
+        if (raw) o.putRawValue(field, new RawValue(ProtoJson.print(m)));
+        else o.set(field, ProtoJson.tree(m));
     }
 
     /** Reads a task checkpoint; IllegalArgumentException when it is not one. */

@@ -250,7 +250,7 @@ public final class StatusUpdateManager {
         ObjectNode root = Json.object();
         root.put("framework_id", frameworkId);
         ArrayNode list = root.putArray("updates");
-        for (TaskStatus s : updates) list.add(ProtoJson.tree(s));
+        for (TaskStatus s : updates) list.addRawValue(new com.fasterxml.jackson.databind.util.RawValue(ProtoJson.print(s)));
         return Json.write(root).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

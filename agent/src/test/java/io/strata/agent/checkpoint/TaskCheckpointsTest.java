@@ -57,6 +57,14 @@ class TaskCheckpointsTest {
         assertThat(back.sandbox()).isEqualTo(sandbox);
         assertThat(back.launchedAt()).isEqualTo(1234.5);
         assertThat(Files.list(file.getParent())).as("no temporary file left").containsExactly(file);
+
+        // what the checkpoint log writes: the same document
+        byte[] rendered = TaskCheckpoints.snapshot(task).render();
+        assertThat(Json.read(rendered)).isEqualTo(Json.read(Files.readString(file)));
+        AgentTask fromLog = TaskCheckpoints.fromJson(Json.read(rendered));
+        assertThat(fromLog.info()).isEqualTo(info);
+        assertThat(fromLog.statuses()).containsExactly(starting);
+        assertThat(fromLog.container()).isEqualTo(task.container());
     }
 
     @Test
