@@ -97,5 +97,7 @@ export const packages = {
     version ? {packageName: name, packageVersion: version} : {packageName: name}),
   install: (name, version, options, appId) => cosmos('/package/install', 'install', 'v1', 'install', 'v2',
     Object.assign({packageName: name, options}, version ? {packageVersion: version} : {}, appId ? {appId} : {})),
-  list: () => cosmos('/package/list', 'list', 'v1', 'list', 'v1', {}),
+  /** Installed packages: {packages: [{appId, packageInformation: {packageDefinition: {name, version, ...}}}]}. */
+  list: (name) => cosmos('/package/list', 'list', 'v1', 'list', 'v1', name ? {packageName: name} : {}),
+  uninstall: (name, appId) => cosmos('/package/uninstall', 'uninstall', 'v1', 'uninstall', 'v1', {packageName: name, appId}),
 };

@@ -2,7 +2,7 @@
 
 import {h, patch, field} from '../dom.js';
 import {packages} from '../api.js';
-import {announce, formError, toast} from '../components.js';
+import {announce, confirmDialog, formError, toast} from '../components.js';
 import {schemaForm} from '../schema-form.js';
 import {marathonChanged} from '../store.js';
 
@@ -34,11 +34,17 @@ function catalogue(main, route) {
     const mine = ++seq;
     region.setAttribute('aria-busy', 'true');
     try {
-      const res = await packages.search(search.value.trim());
+      const [res, installed] = await Promise.all([packages.search(search.value.trim()),
+        packages.list().catch(() => ({packages: []}))]);
       if (gone || mine !== seq) return;
       const list = res.packages || [];
-      summary.textContent = `${list.length} package${list.length === 1 ? '' : 's'}`;
-      patch(region, list.length ? h('ul', {class: 'package-grid', 'aria-label': 'Packages'}, list.map(card))
+      const counts = new Map();
+      for (const p of installed.packages || []) {
+        const n = ((p.packageInformation || {}).packageDefinition || {}).name;
+        if (n) counts.set(n, (counts.get(n) || 0) + 1);
+      }
+      summary.textContent = `${list.length} package${list.length === 1 ? '' : 's'}, ${counts.size} installed`;
+      patch(region, list.length ? h('ul', {class: 'package-grid', 'aria-label': 'Packages'}, list.map((p) => card(p, counts.get(p.name) || 0)))
         : h('div', {class: 'empty'}, 'No package matches.'));
     } catch (e) {
       if (gone || mine !== seq) return;
@@ -67,12 +73,13 @@ function icon(images) {
   return src && /^(https:|\/)/.test(src) ? h('img', {src, alt: '', class: 'pkg-icon', loading: 'lazy'}) : null;
 }
 
-function card(p) {
+function card(p, installed) {
   return h('li', {class: 'package-card', dataset: {package: p.name}},
     h('div', {class: 'pkg-head'}, icon(p.images) || h('span', {class: 'pkg-initial', 'aria-hidden': 'true'}, (p.name || '?')[0].toUpperCase()),
       h('div', {}, h('h2', {}, h('a', {href: `#/packages/${encodeURIComponent(p.name)}`}, p.name)),
         h('div', {class: 'muted small'}, p.currentVersion || p.version || ''))),
     p.selected ? h('span', {class: 'badge badge-certified'}, 'Certified') : null,
+    installed ? h('span', {class: 'badge status-running'}, installed === 1 ? 'Installed' : `Installed ×${installed}`) : null,
     h('p', {class: 'pkg-desc'}, p.description || ''),
     (p.tags || []).length ? h('div', {}, p.tags.slice(0, 5).map((t) => h('span', {class: 'chip'}, t))) : null);
 }
@@ -88,7 +95,9 @@ function detail(main, name) {
       const res = await packages.describe(name);
       if (gone) return;
       const pkg = res.package || res;
-      patch(region, describe(pkg));
+      const installed = h('section', {class: 'pkg-installed', 'aria-labelledby': 'installed-heading', 'aria-live': 'polite'});
+      patch(region, describe(pkg, () => showInstalled(installed, pkg.name)), installed);
+      showInstalled(installed, pkg.name);
     } catch (e) {
       if (gone) return;
       patch(region, e.status === 400 || e.status === 404 ? h('div', {class: 'error-box', role: 'alert'}, e.message) : unavailable(e, load));
@@ -104,7 +113,43 @@ function detail(main, name) {
   };
 }
 
-function describe(pkg) {
+/** The Marathon apps this package runs as (Cosmos' list), each with an Uninstall button. */
+async function showInstalled(section, name) {
+  let rows;
+  try {
+    rows = (await packages.list(name)).packages || [];
+  } catch (e) {
+    patch(section, h('h2', {id: 'installed-heading'}, 'Installed'), h('p', {class: 'muted'}, `Cannot list installs: ${e.message}`));
+    return;
+  }
+  if (!rows.length) {
+    patch(section, h('h2', {id: 'installed-heading'}, 'Installed'), h('p', {class: 'muted'}, `${name} is not installed.`));
+    return;
+  }
+  patch(section, h('h2', {id: 'installed-heading'}, 'Installed'),
+    h('ul', {class: 'installed-list'}, rows.map((r) => {
+      const version = ((r.packageInformation || {}).packageDefinition || {}).version || '';
+      const remove = h('button', {type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Uninstall ${r.appId}`,
+        dataset: {uninstall: r.appId}}, 'Uninstall');
+      remove.addEventListener('click', async () => {
+        if (!(await confirmDialog(`Uninstall ${r.appId}?`, `The Marathon app ${r.appId} of ${name} ${version} and its tasks are removed.`, 'Uninstall'))) return;
+        try {
+          await packages.uninstall(name, r.appId);
+          const msg = `Uninstalled ${name} from ${r.appId}`;
+          toast(msg);
+          announce(msg);
+          marathonChanged();
+          showInstalled(section, name);
+        } catch (e) {
+          toast(`Uninstall failed: ${e.message}`, 'error');
+        }
+      });
+      return h('li', {dataset: {appId: r.appId}}, h('a', {href: `#/apps/${encodeURIComponent(r.appId)}`}, r.appId),
+        h('span', {class: 'muted'}, ` ${version} `), remove);
+    })));
+}
+
+function describe(pkg, onInstalled) {
   const form = schemaForm(pkg.config);
   const appId = h('input', {class: 'input', id: 'install-app-id', placeholder: '(from the package)', spellcheck: 'false'});
   const errors = h('div', {class: 'form-errors'});
@@ -132,6 +177,7 @@ function describe(pkg) {
       toast(msg);
       announce(msg);
       marathonChanged();
+      if (onInstalled) onInstalled();
       patch(result, h('div', {class: 'success-box', role: 'status'}, h('strong', {}, msg),
         res.appId ? h('p', {}, 'Marathon app: ', h('a', {href: `#/apps/${encodeURIComponent(res.appId)}`}, res.appId)) : null,
         res.postInstallNotes ? h('p', {class: 'pre-wrap'}, res.postInstallNotes) : null));

@@ -351,9 +351,17 @@ class WebUiIT {
         JsonNode app = marathonApp("/ui-etcd");
         assertThat(app.path("labels").path("DCOS_PACKAGE_NAME").asText()).isEqualTo("etcd");
         browser.screenshot("package-installed");
+        await("Cosmos lists the install").atMost(UI).ignoreExceptions()
+                .until(() -> css(".pkg-installed li[data-app-id='/ui-etcd']").isDisplayed());
         done.findElement(By.linkText("/ui-etcd")).click();
         await("the installed app's page").atMost(UI).ignoreExceptions().until(() -> css("main h1").getText().equals("ui-etcd"));
-        Http.send(Http.request(strata.marathon.resolve("v2/apps/ui-etcd?force=true")).DELETE().build());
+        // back to the package, and uninstall it there
+        browser.driver.navigate().back();
+        click(".pkg-installed button[data-uninstall='/ui-etcd']");
+        click("dialog[open] .btn-danger");
+        await("Marathon no longer has /ui-etcd").atMost(HEALTHY).until(() -> marathonStatus("/ui-etcd") == 404);
+        await("the package page says so").atMost(UI).ignoreExceptions()
+                .until(() -> css(".pkg-installed").getText().contains("etcd is not installed"));
     }
 
     @Test
