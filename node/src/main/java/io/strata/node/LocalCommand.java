@@ -279,7 +279,9 @@ public final class LocalCommand implements Callable<Integer> {
         b.append(String.format("  %-13s %-28s %s%n", "cosmos", "http://" + plan.host() + ":" + cosmosPort,
                 "packages: /package/search, /package/install (dcos package ...)"));
         b.append(String.format("  %-13s %-28s %s%n", "gateway", "http://" + plan.host() + ":" + gatewayPort,
-                "Admin Router: /mesos/, /marathon/, /service/<name>/ (dcos CLI: core.dcos_url)"));
+                "Admin Router: /mesos/, /marathon/, /service/<name>/, /package/ (dcos CLI: core.dcos_url)"));
+        b.append(String.format("  %-13s %-28s %s%n", "web UI", "http://" + plan.host() + ":" + gatewayPort + "/",
+                "services, apps, nodes, tasks and packages (open it in a browser)"));
         b.append(String.format("  %-13s %s%n", "zookeeper", plan.zkUrl()));
         b.append(String.format("  %-13s %s%n", "work dir", plan.workDir()));
         b.append(String.format("  %-13s %s%n", "log", logFile));
