@@ -193,6 +193,11 @@ public final class AgentServer implements AutoCloseable {
         return agent.snapshot(Map.of());
     }
 
+    /** What the checkpoint log has done since the agent started (commits = flushes); for benchmarks and tests. */
+    public io.strata.agent.checkpoint.CheckpointLog.Stats checkpointStats() {
+        return agent.checkpoints().stats();
+    }
+
     /**
      * Stops gracefully: with {@code killTasksOnShutdown} kills every task (grace periods apply), waits for them
      * and hands their terminal updates to the master; otherwise leaves them running for the next start to

@@ -135,6 +135,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
     private Run runOnce(LocalKernel kernel, HttpClient http, int run) throws Exception {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Run result;
+        String before = kernel.checkpointStats();
         try (SchedulerClient scheduler = new SchedulerClient(http, kernel.masterUri(), maxInFlight)) {
             FrameworkInfo info = FrameworkInfo.newBuilder()
                     .setUser(System.getProperty("user.name", "root"))
@@ -157,8 +158,9 @@ public final class LaunchBenchmark implements Callable<Integer> {
         long t = System.nanoTime();
         LocalKernel.await("the agents to have no live task after TEARDOWN", Duration.ofSeconds(60), () -> kernel.liveTasks() == 0);
         double teardownMs = (System.nanoTime() - t) / 1e6;
+        String checkpoints = LocalKernel.checkpointDelta(before, kernel.checkpointStats());
         return new Run(result.run(), result.tasks(), result.acceptCalls(), result.allRunningMs(), result.p50Ms(),
-                result.p99Ms(), teardownMs, result.timeline());
+                result.p99Ms(), teardownMs, result.timeline() + (checkpoints.isEmpty() ? "" : "\n       " + checkpoints));
     }
 
     private Run launch(SchedulerClient scheduler, int run, long deadline) throws Exception {

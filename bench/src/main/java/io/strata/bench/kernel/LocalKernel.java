@@ -101,6 +101,37 @@ final class LocalKernel implements AutoCloseable {
         return live;
     }
 
+    /**
+     * The agents' checkpoint log counters as "commits records bytes flushNanos", summed; empty with an agent
+     * library that has no checkpoint log (one fsync per file, before it).
+     */
+    String checkpointStats() {
+        long[] sum = new long[4];
+        try {
+            for (AgentServer agent : agents) {
+                var s = agent.checkpointStats();
+                sum[0] += s.commits();
+                sum[1] += s.records();
+                sum[2] += s.bytes();
+                sum[3] += s.flushNanos();
+            }
+        } catch (LinkageError e) {
+            return "";
+        }
+        return sum[0] + " " + sum[1] + " " + sum[2] + " " + sum[3];
+    }
+
+    /** "checkpoint log during the run (launch and teardown): N flushes of M records, ..." from two counter readings. */
+    static String checkpointDelta(String before, String after) {
+        if (before.isEmpty() || after.isEmpty()) return "";
+        String[] b = before.split(" ");
+        String[] a = after.split(" ");
+        long[] d = new long[4];
+        for (int i = 0; i < 4; i++) d[i] = Long.parseLong(a[i]) - Long.parseLong(b[i]);
+        return String.format("checkpoint log during the run (launch and teardown): %d flushes for %d records (%.1f MB), "
+                + "%.0f ms writing and flushing", d[0], d[1], d[2] / 1e6, d[3] / 1e6);
+    }
+
     /** Polls {@code condition} every 20 ms until it holds; IllegalStateException after the timeout. */
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
