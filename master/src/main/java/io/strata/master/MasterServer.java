@@ -3,7 +3,9 @@ package io.strata.master;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.common.files.FilesApi;
 import io.strata.common.http.HttpServers;
+import io.strata.common.logging.LogFile;
 import io.strata.common.ids.Ids;
 import io.strata.common.metrics.Metrics;
 import io.strata.common.zk.ZkClients;
@@ -16,6 +18,7 @@ import io.strata.master.scheduler.SchedulerEndpoint;
 import io.strata.master.state.StateEndpoints;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.mesos.v1.Protos.Address;
@@ -68,6 +71,8 @@ public final class MasterServer implements AutoCloseable, Gate {
         new OperatorEndpoint(server).register(app);
         new AgentEndpoint(server).register(app);
         new StateEndpoints(server).register(app);
+        // the master's own log as Mesos serves it (/files/read?path=/master/log), when it logs to a file
+        new FilesApi(() -> LogFile.current().map(f -> Map.of("/master/log", f)).orElse(Map.of())).register(app);
         try {
             HttpServers.start(app);
         } catch (RuntimeException e) {

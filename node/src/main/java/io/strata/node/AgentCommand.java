@@ -89,6 +89,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     LogOptions log = new LogOptions();
 
+    @Option(names = {"--log-dir", "--log_dir"}, paramLabel = "DIR",
+            description = "Also write the log to DIR/mesos-agent.log, served as Mesos serves it at /files/read?path=/slave/log "
+                    + "(what `dcos node log` reads). Default: stderr only.")
+    java.nio.file.Path logDir;
+
     /** The agent's configuration from the flags; throws IllegalArgumentException on values out of range. */
     public AgentConfig toConfig() {
         MasterCommand.checkPort(port);
@@ -128,6 +133,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         log.apply();
+        if (logDir != null) Logging.alsoToFile(WorkDirs.create(logDir.toAbsolutePath().normalize(), "--log-dir").resolve("mesos-agent.log"), null);
         AgentConfig config = toConfig();
         Hosts.requireResolvable(host, "--ip");
         WorkDirs.create(config.workDir(), "--work-dir");

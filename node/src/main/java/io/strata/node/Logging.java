@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
+import io.strata.common.logging.LogFile;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -90,6 +91,7 @@ public final class Logging {
         appender.setEncoder(encoder);
         appender.start();
         root.addAppender(appender);
+        LogFile.set(file);
     }
 
     private static LoggerContext context() {

@@ -68,6 +68,11 @@ public final class MasterCommand implements Callable<Integer> {
     @Mixin
     LogOptions log = new LogOptions();
 
+    @Option(names = {"--log-dir", "--log_dir"}, paramLabel = "DIR",
+            description = "Also write the log to DIR/mesos-master.log, served as Mesos serves it at /files/read?path=/master/log "
+                    + "(what `dcos node log` reads). Default: stderr only.")
+    java.nio.file.Path logDir;
+
     /** The master's configuration from the flags; throws IllegalArgumentException on values out of range. */
     public MasterConfig toConfig() {
         checkPort(port);
@@ -92,6 +97,7 @@ public final class MasterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         log.apply();
+        if (logDir != null) Logging.alsoToFile(WorkDirs.create(logDir.toAbsolutePath().normalize(), "--log-dir").resolve("mesos-master.log"), null);
         MasterConfig config = toConfig();
         Hosts.requireResolvable(host, "--ip");
         WorkDirs.create(config.workDir(), "--work-dir");
