@@ -560,7 +560,8 @@ public final class Agent implements AgentStream.Handler {
                 if (t.killRequested()) {
                     // killed while its container was being created: stop it within what is left of the grace period
                     long deadline = t.killDeadlineNanos() > 0 ? t.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
-                    docker.stop(container.dockerId(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    String dockerId = container.dockerId();
+                    afterCheckpoints(() -> docker.stop(dockerId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
                     scheduleEscalation(t, deadline);
                     return;
                 }
@@ -606,7 +607,7 @@ public final class Agent implements AgentStream.Handler {
         // once the terminal update is on disk the container has nothing left to tell
         if (task.docker() != null && !exit.missing()) {
             String dockerId = task.docker().dockerId();
-            checkpoints.whenDurable(checkpoints.lastSeq(), () -> docker.removeLater(dockerId));
+            afterCheckpoints(() -> docker.removeLater(dockerId));
         }
     }
 
@@ -756,20 +757,30 @@ public final class Agent implements AgentStream.Handler {
             return;
         }
         LOG.info("msg=\"killing docker task\" task={} container={} grace_ms={}", task.key(), c.name(), grace.toMillis());
-        docker.stop(c.dockerId(), grace);
+        String dockerId = c.dockerId();
+        afterCheckpoints(() -> docker.stop(dockerId, grace)); // stop starts its own thread
         scheduleEscalation(task, deadline);
     }
 
     /**
-     * Signals a process group from a virtual thread: a group signal runs {@code kill}, a process of its own, and
-     * a framework tearing down hundreds of tasks must not hold the lock (and the acknowledgements) for that.
+     * Signals a process group from a virtual thread once the checkpoints queued so far (the task's
+     * {@code kill_requested}) are on disk: a task killed just before a crash is then recovered as killed, not as
+     * failed. A group signal runs {@code kill}, a process of its own, and a framework tearing down hundreds of
+     * tasks must not hold the lock (and the acknowledgements) for that.
      */
     private void signalLater(Container c, Signal signal) {
-        try {
-            virtualThreads.execute(() -> containerizer.signal(c, signal));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            containerizer.signal(c, signal); // stopping: do it now
-        }
+        afterCheckpoints(() -> {
+            try {
+                virtualThreads.execute(() -> containerizer.signal(c, signal));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                containerizer.signal(c, signal); // stopping: do it now
+            }
+        });
+    }
+
+    /** Runs {@code action}, which must not block, once every checkpoint queued so far is durable. */
+    private void afterCheckpoints(Runnable action) {
+        checkpoints.whenDurable(checkpoints.lastSeq(), action);
     }
 
     private void scheduleEscalation(AgentTask task, long deadlineNanos) {
