@@ -7,15 +7,17 @@ import io.strata.agent.containerizer.ProcessContainerizer;
 import io.strata.agent.containerizer.docker.DockerContainerizer;
 import io.strata.agent.http.AgentHttp;
 import io.strata.agent.http.AgentState;
-import io.strata.agent.http.FilesApi;
 import io.strata.agent.master.AgentStream;
 import io.strata.agent.resources.AgentResources;
 import io.strata.agent.resources.Attributes;
 import io.strata.common.detector.MasterDetector;
+import io.strata.common.files.FilesApi;
 import io.strata.common.http.HttpServers;
+import io.strata.common.logging.LogFile;
 import io.strata.common.metrics.Metrics;
 import io.strata.common.zk.ZkUri;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +87,12 @@ public final class AgentServer implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                 }
             });
-            FilesApi files = new FilesApi(() -> FilesApi.attach(holder[0].layout().slavesDir(), holder[0].sandboxes()));
+            FilesApi files = new FilesApi(() -> {
+                Map<String, Path> attached = FilesApi.attach(holder[0].layout().slavesDir(), holder[0].sandboxes());
+                // the agent's own log as Mesos serves it, when it logs to a file (dcos node log --mesos-id)
+                LogFile.current().ifPresent(f -> attached.put("/slave/log", f));
+                return attached;
+            });
             Map<String, String> flags = flags(config, cgroups, containerizers, docker);
             new AgentHttp(() -> holder[0].snapshot(flags), files).register(http);
             HttpServers.start(http);

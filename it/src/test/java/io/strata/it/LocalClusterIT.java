@@ -74,11 +74,12 @@ class LocalClusterIT {
         masterPort = Ports.free();
         int zkPort = Ports.free();
         int agentPort = Ports.freeConsecutive(2);
+        int gatewayPort = Ports.free();
         local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
                 "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
                 "--agent-port", Integer.toString(agentPort),
                 "--marathon-port", Integer.toString(Ports.free()), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
+                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort),
                 "--cosmos-port", Integer.toString(Ports.free())),
                 ItEnv.logDir("LocalClusterIT").resolve("local.log"));
         URI master = URI.create("http://127.0.0.1:" + masterPort + "/");
@@ -102,6 +103,19 @@ class LocalClusterIT {
             isPublic.add(a.getTotalResourcesList().stream().anyMatch(r -> "slave_public".equals(role(r))));
         }
         assertThat(isPublic).as("which agents have slave_public resources").containsExactlyInAnyOrder(true, false);
+
+        // the daemons' log through the files API, as `dcos node log` reads it via the gateway
+        URI gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/");
+        JsonNode size = Http.getJson(gateway, "mesos/files/read?path=/master/log");
+        assertThat(size.path("data").asText()).isEmpty();
+        assertThat(size.path("offset").asLong()).as("the log's size").isPositive();
+        JsonNode head = Http.getJson(gateway, "mesos/files/read?path=/master/log&offset=0&length=65536");
+        assertThat(head.path("data").asText()).contains("msg=");
+        String agentId = agents.getGetAgents().getAgents(0).getAgentInfo().getId().getValue();
+        JsonNode agentLog = Http.getJson(gateway, "agent/" + agentId + "/files/read?path=/slave/log&offset=0&length=4096");
+        assertThat(agentLog.path("data").asText()).contains("msg=");
+        assertThat(Http.get(gateway, "mesos/files/read?path=/master/log/../../etc/passwd&offset=0").status())
+                .as("nothing but the log itself").isIn(400, 404);
 
         V1Scheduler s = new V1Scheduler(master, Encoding.JSON,
                 ItEnv.logDir("LocalClusterIT").resolve("scheduler-local.log"));
