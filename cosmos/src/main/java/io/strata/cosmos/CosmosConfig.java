@@ -1,5 +1,6 @@
 package io.strata.cosmos;
 
+import io.strata.common.flags.CommandLineFlags;
 import io.strata.common.zk.ZkUri;
 import io.strata.cosmos.repository.PackageRepository;
 import java.net.URI;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -142,13 +142,7 @@ public record CosmosConfig(
 
     /** Parses Cosmos' flags; throws {@link IllegalArgumentException} with picocli's message on bad input. */
     public static CosmosConfig parse(String... args) {
-        Flags flags = new Flags();
-        try {
-            new CommandLine(flags).parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig();
+        return CommandLineFlags.parse(new Flags(), args);
     }
 
     @Command(name = "cosmos", mixinStandardHelpOptions = true, sortOptions = false,

@@ -1,10 +1,10 @@
 package io.strata.gateway;
 
+import io.strata.common.flags.CommandLineFlags;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -108,13 +108,7 @@ public record GatewayConfig(
      * {@link IllegalArgumentException} with picocli's message on bad input.
      */
     public static GatewayConfig parse(String... args) {
-        Flags flags = new Flags();
-        try {
-            new CommandLine(flags).parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig();
+        return CommandLineFlags.parse(new Flags(), args);
     }
 
     /** The flags, for a launcher that embeds them as a picocli subcommand ({@code dcos-node gateway}). */

@@ -1,5 +1,6 @@
 package io.strata.lb;
 
+import io.strata.common.flags.CommandLineFlags;
 import io.strata.lb.marathon.MarathonClient;
 import io.strata.lb.render.RenderSettings;
 import io.strata.lb.render.TemplateName;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -283,14 +283,7 @@ public record LbConfig(
      * with picocli's message on bad input.
      */
     public static LbConfig parse(String... args) {
-        Flags flags = new Flags();
-        CommandLine cl = new CommandLine(flags);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig(System.getenv());
+        return CommandLineFlags.parse(new Flags(), args);
     }
 
     /** The flags, for a launcher that embeds them as a picocli subcommand ({@code dcos-node lb}). */

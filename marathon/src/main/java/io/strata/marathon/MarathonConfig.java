@@ -1,11 +1,11 @@
 package io.strata.marathon;
 
+import io.strata.common.flags.CommandLineFlags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -130,14 +130,7 @@ public record MarathonConfig(
      * bad input.
      */
     public static MarathonConfig parse(String... args) {
-        Flags flags = new Flags();
-        CommandLine cl = new CommandLine(flags);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig();
+        return CommandLineFlags.parse(new Flags(), args);
     }
 
     /** The flags, for a launcher that wants to embed them as a picocli subcommand. */

@@ -1,5 +1,6 @@
 package io.strata.lb.zdd;
 
+import io.strata.common.flags.CommandLineFlags;
 import io.strata.lb.marathon.MarathonClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,13 +45,7 @@ public record ZddConfig(List<URI> marathons, List<URI> loadBalancers, Path appJs
     }
 
     public static ZddConfig parse(String... args) {
-        Flags flags = new Flags();
-        try {
-            new CommandLine(flags).parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        return flags.toConfig();
+        return CommandLineFlags.parse(new Flags(), args);
     }
 
     /** The flags, for {@code dcos-node lb zdd}. */
