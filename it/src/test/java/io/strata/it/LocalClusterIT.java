@@ -9,15 +9,13 @@ import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Encoding;
 import io.strata.it.support.Http;
 import io.strata.it.support.ItEnv;
+import io.strata.it.support.LocalNode;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.OperatorClient;
-import io.strata.it.support.Ports;
 import io.strata.it.support.Procs;
 import io.strata.it.support.Tasks;
 import io.strata.it.support.V1Scheduler;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,58 +41,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LocalClusterIT {
     private static final Duration READY = Duration.ofSeconds(30); // "ready in seconds" (DESIGN.md)
 
+    private static LocalNode node;
     private static Path work;
     private static NodeProcess local;
-    private static int masterPort;
 
     @BeforeAll
-    static void prepare() throws IOException {
-        ItEnv.freshLogDir("LocalClusterIT");
-        work = Files.createTempDirectory("strata-it-local-").toRealPath();
-        DumpLogsOnFailure.alsoDump(LocalClusterIT.class, work.resolve("logs").resolve("local.log"));
+    static void prepare() {
+        node = LocalNode.create(LocalClusterIT.class, "strata-it-local-");
+        work = node.work;
+        local = node.process;
     }
 
     @AfterAll
     static void cleanUp() {
-        if (local != null) local.killTree();
-        if (work != null) {
-            List<Procs.Proc> left = Procs.killAllUnder(work, Duration.ofSeconds(20));
-            if (!left.isEmpty()) System.out.println("[it] LocalClusterIT killed leftovers: " + left);
-            ItEnv.keepWorkDirLogs(work, ItEnv.logDir("LocalClusterIT"));
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        if (node != null) node.close();
     }
 
     @Test
     void localClusterComesUpRunsATaskAndLeavesNothingBehindOnSigterm() {
-        masterPort = Ports.free();
-        int zkPort = Ports.free();
-        int agentPort = Ports.freeConsecutive(2);
-        int gatewayPort = Ports.free();
-        local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
-                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
-                "--agent-port", Integer.toString(agentPort),
-                "--marathon-port", Integer.toString(Ports.free()), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort),
-                "--cosmos-port", Integer.toString(Ports.free())),
-                ItEnv.logDir("LocalClusterIT").resolve("local.log"));
-        URI master = URI.create("http://127.0.0.1:" + masterPort + "/");
+        URI master = node.master;
 
         Instant started = Instant.now();
-        local.start();
-        await("local cluster: leading master with 2 active agents").atMost(READY).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    local.assertAlive();
-                    Http.Resp r = Http.tryGet(master.resolve("master/state"));
-                    if (r == null || r.status() != 200) return false;
-                    int active = 0;
-                    for (JsonNode s : r.json().path("slaves")) if (s.path("active").asBoolean(true)) active++;
-                    return active == 2;
-                });
+        node.start().awaitReady("local cluster: leading master with 2 active agents", READY, () -> true);
         System.out.println("[it] local cluster ready in " + Duration.between(started, Instant.now()).toMillis() + " ms");
 
         Response agents = new OperatorClient(master).call(Call.Type.GET_AGENTS, Encoding.PROTOBUF);
@@ -105,7 +73,7 @@ class LocalClusterIT {
         assertThat(isPublic).as("which agents have slave_public resources").containsExactlyInAnyOrder(true, false);
 
         // the daemons' log through the files API, as `dcos node log` reads it via the gateway
-        URI gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/");
+        URI gateway = node.gateway;
         JsonNode size = Http.getJson(gateway, "mesos/files/read?path=/master/log");
         assertThat(size.path("data").asText()).isEmpty();
         assertThat(size.path("offset").asLong()).as("the log's size").isPositive();

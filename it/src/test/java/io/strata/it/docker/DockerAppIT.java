@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.ItEnv;
+import io.strata.it.support.LocalNode;
 import io.strata.it.support.NodeProcess;
-import io.strata.it.support.Ports;
 import io.strata.it.support.Procs;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -42,6 +41,7 @@ class DockerAppIT {
     private static final Duration DEPLOY = Duration.ofSeconds(60);
 
     private static String image;
+    private static LocalNode node;
     private static Path work;
     private static NodeProcess local;
     private static URI master;
@@ -50,31 +50,14 @@ class DockerAppIT {
     @BeforeAll
     static void start() throws Exception {
         DockerIt.assumeDockerAndBusybox();
-        ItEnv.freshLogDir(TEST);
         image = DockerIt.importImage("strata-it-docker/busybox");
-        work = Files.createTempDirectory("strata-it-docker-").toRealPath();
-        DumpLogsOnFailure.alsoDump(DockerAppIT.class, work.resolve("logs").resolve("local.log"));
-        int masterPort = Ports.free();
-        int marathonPort = Ports.free();
-        local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
-                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(Ports.free()),
-                "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
-                "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
-                "--cosmos-port", Integer.toString(Ports.free())),
-                ItEnv.logDir(TEST).resolve("local.log"));
-        master = URI.create("http://127.0.0.1:" + masterPort + "/");
-        api = new DockerIt.Marathon(URI.create("http://127.0.0.1:" + marathonPort + "/"));
-        local.start();
-        await("local cluster with 2 active agents and an elected, registered Marathon").atMost(STARTUP)
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    local.assertAlive();
-                    Http.Resp s = Http.tryGet(master.resolve("master/state"));
-                    if (s == null || s.status() != 200) return false;
-                    int active = 0;
-                    for (JsonNode a : s.json().path("slaves")) if (a.path("active").asBoolean(true)) active++;
-                    return active == 2 && api.elected();
-                });
+        node = LocalNode.create(DockerAppIT.class, "strata-it-docker-");
+        work = node.work;
+        local = node.process;
+        master = node.master;
+        api = new DockerIt.Marathon(node.marathon);
+        node.start().awaitReady("local cluster with 2 active agents and an elected, registered Marathon", STARTUP,
+                api::elected);
         // the agents found the daemon: docker is in their containerizers
         for (JsonNode a : Http.getJson(master, "master/state").path("slaves")) {
             String pid = a.path("pid").asText();

@@ -8,14 +8,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
-import io.strata.it.support.ItEnv;
+import io.strata.it.support.LocalNode;
 import io.strata.it.support.NodeProcess;
-import io.strata.it.support.Ports;
 import io.strata.it.support.Procs;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DumpLogsOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MarathonIT {
-    private static final String TEST = "MarathonIT";
     /** Longest a deployment of a few small HTTP apps may take (launch, python start, grace, first checks). */
     private static final Duration DEPLOY = Duration.ofSeconds(60);
 
+    private static LocalNode node;
     private static Path work;
     private static NodeProcess local;
     private static URI master;
@@ -54,49 +51,19 @@ class MarathonIT {
 
     @BeforeAll
     static void startLocal() throws Exception {
-        ItEnv.freshLogDir(TEST);
-        work = Files.createTempDirectory("strata-it-marathon-").toRealPath();
-        DumpLogsOnFailure.alsoDump(MarathonIT.class, work.resolve("logs").resolve("local.log"));
+        node = LocalNode.create(MarathonIT.class, "strata-it-marathon-");
+        work = node.work;
+        local = node.process;
         python = realPython();
-        int masterPort = Ports.free();
-        int marathonPort = Ports.free();
-        local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
-                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(Ports.free()),
-                "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
-                "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(Ports.free()),
-                "--cosmos-port", Integer.toString(Ports.free())),
-                ItEnv.logDir(TEST).resolve("local.log"));
-        master = URI.create("http://127.0.0.1:" + masterPort + "/");
-        api = new MarathonApi(URI.create("http://127.0.0.1:" + marathonPort + "/"));
-        local.start();
-        await("local cluster with 2 active agents and an elected, registered Marathon").atMost(STARTUP)
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    local.assertAlive();
-                    Http.Resp s = Http.tryGet(master.resolve("master/state"));
-                    if (s == null || s.status() != 200) return false;
-                    int active = 0;
-                    for (JsonNode a : s.json().path("slaves")) if (a.path("active").asBoolean(true)) active++;
-                    Http.Resp info = api.tryGet("v2/info");
-                    return active == 2 && info != null && info.status() == 200
-                            && info.json().path("elected").asBoolean(false)
-                            && !info.json().path("frameworkId").asText("").isEmpty();
-                });
+        master = node.master;
+        api = new MarathonApi(node.marathon);
+        node.start().awaitReady("local cluster with 2 active agents and an elected, registered Marathon", STARTUP,
+                node::marathonRegistered);
     }
 
     @AfterAll
     static void stopLocal() {
-        if (local != null) local.killTree();
-        if (work != null) {
-            List<Procs.Proc> left = Procs.killAllUnder(work, Duration.ofSeconds(20));
-            if (!left.isEmpty()) System.out.println("[it] " + TEST + " killed leftovers: " + left.size());
-            ItEnv.keepWorkDirLogs(work, ItEnv.logDir(TEST));
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        if (node != null) node.close();
     }
 
     /** The python3 interpreter itself (not a pyenv shim, which needs the test user's environment). */

@@ -8,10 +8,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
-import io.strata.it.support.ItEnv;
+import io.strata.it.support.LocalNode;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.Ports;
-import io.strata.it.support.Procs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,10 +51,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DumpLogsOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagesIT {
-    private static final String TEST = "PackagesIT";
     /** A JVM task (a Marathon, the load balancer) starting, registering and passing its first health check. */
     private static final Duration JVM_TASK = Duration.ofSeconds(90);
 
+    private static LocalNode node;
     private static Path work;
     private static NodeProcess local;
     private static URI master;
@@ -69,34 +68,14 @@ class PackagesIT {
 
     @BeforeAll
     static void startLocal() throws Exception {
-        ItEnv.freshLogDir(TEST);
-        work = Files.createTempDirectory("strata-it-packages-").toRealPath();
-        DumpLogsOnFailure.alsoDump(PackagesIT.class, work.resolve("logs").resolve("local.log"));
-        int masterPort = Ports.free();
-        int zkPort = Ports.free();
-        int marathonPort = Ports.free();
-        int gatewayPort = Ports.free();
-        local = new NodeProcess("local", List.of("local", "--work-dir", work.toString(),
-                "--master-port", Integer.toString(masterPort), "--zk-port", Integer.toString(zkPort),
-                "--agent-port", Integer.toString(Ports.freeConsecutive(2)),
-                "--marathon-port", Integer.toString(marathonPort), "--dns-port", Integer.toString(Ports.free()),
-                "--dns-http-port", Integer.toString(Ports.free()), "--gateway-port", Integer.toString(gatewayPort),
-                "--cosmos-port", Integer.toString(Ports.free())), ItEnv.logDir(TEST).resolve("local.log"));
-        master = URI.create("http://127.0.0.1:" + masterPort + "/");
-        marathon = URI.create("http://127.0.0.1:" + marathonPort + "/");
-        gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/");
-        local.start();
-        await("local cluster with 2 active agents and an elected, registered Marathon").atMost(STARTUP)
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    local.assertAlive();
-                    Http.Resp s = Http.tryGet(master.resolve("master/state"));
-                    if (s == null || s.status() != 200) return false;
-                    int active = 0;
-                    for (JsonNode a : s.json().path("slaves")) if (a.path("active").asBoolean(true)) active++;
-                    Http.Resp info = Http.tryGet(marathon.resolve("v2/info"));
-                    return active == 2 && info != null && info.status() == 200
-                            && !info.json().path("frameworkId").asText("").isEmpty();
-                });
+        node = LocalNode.create(PackagesIT.class, "strata-it-packages-");
+        work = node.work;
+        local = node.process;
+        master = node.master;
+        marathon = node.marathon;
+        gateway = node.gateway;
+        node.start().awaitReady("local cluster with 2 active agents and an elected, registered Marathon", STARTUP,
+                node::marathonRegistered);
         cosmos = new CosmosClient(gateway);
         await("Cosmos answers through the gateway").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
             local.assertAlive();
@@ -106,17 +85,7 @@ class PackagesIT {
 
     @AfterAll
     static void stopLocal() {
-        if (local != null) local.killTree();
-        if (work != null) {
-            List<Procs.Proc> left = Procs.killAllUnder(work, Duration.ofSeconds(20));
-            if (!left.isEmpty()) System.out.println("[it] " + TEST + " killed leftovers: " + left.size());
-            ItEnv.keepWorkDirLogs(work, ItEnv.logDir(TEST));
-            try (var walk = Files.walk(work)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        if (node != null) node.close();
     }
 
     // ------------------------------------------------------------------ the tests
