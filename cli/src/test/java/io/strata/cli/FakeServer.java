@@ -71,13 +71,18 @@ public final class FakeServer implements AutoCloseable {
             Answer a = responder == null
                     ? new Answer(404, "{\"message\":\"fake: nothing at " + r.method() + " " + r.path() + "\"}")
                     : responder.answer(r);
-            byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", a.body().startsWith("{") || a.body().startsWith("[") ? "application/json" : "text/plain");
-            ex.sendResponseHeaders(a.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(bytes);
-                }
+            respond(ex, a.status(), a.body().startsWith("{") || a.body().startsWith("[") ? "application/json" : "text/plain", a.body());
+        }
+    }
+
+    /** Answers {@code ex} with {@code body} (no body at all when it is empty). */
+    public static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
             }
         }
     }
