@@ -4,7 +4,7 @@ import {h, patch} from '../dom.js';
 import {store, subscribe} from '../store.js';
 import {ago, cpus, isPublicAgent, mib, scalar} from '../format.js';
 import {allocationBar} from '../components.js';
-import {errorBox} from './services.js';
+import {mesosLoaded} from './services.js';
 
 export function mount(main) {
   const region = h('div', {class: 'region', 'aria-busy': 'true'});
@@ -17,11 +17,7 @@ export function mount(main) {
     summary, region);
 
   const render = () => {
-    if (!store.mesos) {
-      patch(region, store.errors.mesos ? errorBox(store.errors.mesos) : h('p', {class: 'muted'}, 'Loading…'));
-      return;
-    }
-    region.setAttribute('aria-busy', 'false');
+    if (!mesosLoaded(region)) return;
     const all = store.mesos.slaves || [];
     const q = filter.value.trim().toLowerCase();
     const agents = all.filter((a) => {

@@ -16,11 +16,7 @@ export function mount(main) {
     summary, region);
 
   const render = () => {
-    if (!store.mesos) {
-      patch(region, store.errors.mesos ? errorBox(store.errors.mesos) : h('p', {class: 'muted'}, 'Loading…'));
-      return;
-    }
-    region.setAttribute('aria-busy', 'false');
+    if (!mesosLoaded(region)) return;
     const q = filter.value.trim().toLowerCase();
     const frameworks = [...(store.mesos.frameworks || [])]
       .filter((f) => !q || (f.name || '').toLowerCase().includes(q))
@@ -68,4 +64,14 @@ export function mount(main) {
 
 export function errorBox(message) {
   return h('div', {class: 'error-box', role: 'alert'}, h('strong', {}, 'Cannot load: '), message);
+}
+
+/** Until the master's state is in, shows "Loading…" (or why it cannot load) in region and is false. */
+export function mesosLoaded(region) {
+  if (!store.mesos) {
+    patch(region, store.errors.mesos ? errorBox(store.errors.mesos) : h('p', {class: 'muted'}, 'Loading…'));
+    return false;
+  }
+  region.setAttribute('aria-busy', 'false');
+  return true;
 }

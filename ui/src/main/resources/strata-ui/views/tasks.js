@@ -4,7 +4,7 @@ import {h, patch} from '../dom.js';
 import {store, subscribe} from '../store.js';
 import {ACTIVE_STATES, cpus, mib, scalar, taskState} from '../format.js';
 import {openLogs} from '../components.js';
-import {errorBox} from './services.js';
+import {mesosLoaded} from './services.js';
 
 export function mount(main, route) {
   const region = h('div', {class: 'region', 'aria-busy': 'true'});
@@ -20,11 +20,7 @@ export function mount(main, route) {
     summary, region);
 
   const render = () => {
-    if (!store.mesos) {
-      patch(region, store.errors.mesos ? errorBox(store.errors.mesos) : h('p', {class: 'muted'}, 'Loading…'));
-      return;
-    }
-    region.setAttribute('aria-busy', 'false');
+    if (!mesosLoaded(region)) return;
     const fws = store.mesos.frameworks || [];
     const chosen = framework.value;
     framework.replaceChildren(h('option', {value: ''}, 'All frameworks'),
