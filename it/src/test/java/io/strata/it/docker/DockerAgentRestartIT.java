@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.Cluster;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
+import io.strata.it.support.MarathonApi;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.Ports;
 import java.net.URI;
@@ -33,7 +34,7 @@ class DockerAgentRestartIT {
     private static String image;
     private static Cluster cluster;
     private static NodeProcess marathon;
-    private static DockerIt.Marathon api;
+    private static MarathonApi api;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +50,7 @@ class DockerAgentRestartIT {
                 "--zk", cluster.zkUrl().replace("/strata", "/marathon"), "--framework-name", "marathon",
                 "--http-address", "127.0.0.1", "--hostname", "127.0.0.1", "--http-port", Integer.toString(port)),
                 cluster.logDir().resolve("marathon.log"));
-        api = new DockerIt.Marathon(URI.create("http://127.0.0.1:" + port + "/"));
+        api = new MarathonApi(URI.create("http://127.0.0.1:" + port + "/"));
         marathon.start();
         await("Marathon elected and registered").atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
             marathon.assertAlive();
@@ -83,7 +84,7 @@ class DockerAgentRestartIT {
         await("/it/httpd healthy").atMost(DEPLOY).pollInterval(Duration.ofMillis(200)).until(() -> {
             marathon.assertAlive();
             app[0] = api.app("/it/httpd");
-            return DockerIt.settled(app[0], 1);
+            return MarathonApi.settled(app[0], 1);
         });
         JsonNode task = app[0].path("tasks").get(0);
         String taskId = task.path("id").asText();
@@ -123,7 +124,7 @@ class DockerAgentRestartIT {
         await("Marathon still has exactly " + taskId + ", healthy").atMost(EVENT).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     JsonNode a = api.app("/it/httpd");
-                    return DockerIt.taskIds(a).equals(java.util.Set.of(taskId)) && DockerIt.settled(a, 1);
+                    return MarathonApi.taskIds(a).equals(java.util.Set.of(taskId)) && MarathonApi.settled(a, 1);
                 });
         assertThat(Http.get(URI.create("http://127.0.0.1:" + hostPort + "/")).text()).isEqualTo(DockerIt.PAGE);
 

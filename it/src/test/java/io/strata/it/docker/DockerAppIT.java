@@ -10,6 +10,7 @@ import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.ItEnv;
 import io.strata.it.support.LocalNode;
+import io.strata.it.support.MarathonApi;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.Procs;
 import java.net.URI;
@@ -45,7 +46,7 @@ class DockerAppIT {
     private static Path work;
     private static NodeProcess local;
     private static URI master;
-    private static DockerIt.Marathon api;
+    private static MarathonApi api;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,7 +56,7 @@ class DockerAppIT {
         work = node.work;
         local = node.process;
         master = node.master;
-        api = new DockerIt.Marathon(node.marathon);
+        api = new MarathonApi(node.marathon);
         node.start().awaitReady("local cluster with 2 active agents and an elected, registered Marathon", STARTUP,
                 api::elected);
         // the agents found the daemon: docker is in their containerizers
@@ -87,7 +88,7 @@ class DockerAppIT {
                 .until(() -> {
                     local.assertAlive();
                     last[0] = api.app(id);
-                    return DockerIt.settled(last[0], n);
+                    return MarathonApi.settled(last[0], n);
                 });
         return last[0];
     }
@@ -169,7 +170,7 @@ class DockerAppIT {
         await("a healthy replacement for " + victim).atMost(DEPLOY).pollInterval(Duration.ofMillis(200)).until(() -> {
             local.assertAlive();
             app[0] = api.app("/it/httpd");
-            return !DockerIt.taskIds(app[0]).contains(victim) && DockerIt.settled(app[0], 1);
+            return !MarathonApi.taskIds(app[0]).contains(victim) && MarathonApi.settled(app[0], 1);
         });
         JsonNode fresh = app[0].path("tasks").get(0);
         assertThat(fresh.path("id").asText()).isNotEqualTo(victim);

@@ -1,10 +1,6 @@
 package io.strata.it.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.strata.it.support.Http;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,62 +141,5 @@ final class DockerIt {
                  "healthChecks": [{"protocol": "HTTP", "portIndex": 0, "path": "/", "gracePeriodSeconds": 5,
                                    "intervalSeconds": 1, "timeoutSeconds": 1, "maxConsecutiveFailures": 3}]%s}
                 """.formatted(id, image, instances, extra);
-    }
-
-    /** Marathon's v2 REST API: plain HTTP and JSON. */
-    record Marathon(URI base) {
-        Http.Resp get(String path) {
-            return Http.get(base.resolve(path));
-        }
-
-        Http.Resp tryGet(String path) {
-            return Http.tryGet(base.resolve(path));
-        }
-
-        Http.Resp post(String path, String json) {
-            return Http.send(Http.request(base.resolve(path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        }
-
-        Http.Resp delete(String path) {
-            return Http.send(Http.request(base.resolve(path)).DELETE().build());
-        }
-
-        /** GET /v2/apps/{id} with its tasks and last task failure (asserts 200). */
-        JsonNode app(String id) {
-            Http.Resp r = get("v2/apps" + id + "?embed=apps.tasks&embed=apps.lastTaskFailure");
-            if (r.status() != 200) throw new AssertionError("GET /v2/apps" + id + " -> " + r);
-            return r.json().path("app");
-        }
-
-        boolean elected() {
-            Http.Resp info = tryGet("v2/info");
-            return info != null && info.status() == 200 && info.json().path("elected").asBoolean(false)
-                    && !info.json().path("frameworkId").asText("").isEmpty();
-        }
-
-        List<String> deployments() {
-            Http.Resp r = get("v2/deployments");
-            if (r.status() != 200) throw new AssertionError("GET /v2/deployments -> " + r);
-            List<String> ids = new ArrayList<>();
-            for (JsonNode d : r.json()) ids.add(d.path("id").asText());
-            return ids;
-        }
-    }
-
-    static Set<String> taskIds(JsonNode app) {
-        Set<String> ids = new TreeSet<>();
-        for (JsonNode t : app.path("tasks")) ids.add(t.path("id").asText());
-        return ids;
-    }
-
-    /** Exactly n tasks, all TASK_RUNNING and healthy, no deployment. */
-    static boolean settled(JsonNode app, int n) {
-        if (app.path("tasksHealthy").asInt(-1) != n || app.path("tasksRunning").asInt(-1) != n) return false;
-        if (app.path("tasks").size() != n || !app.path("deployments").isEmpty()) return false;
-        for (JsonNode t : app.path("tasks")) {
-            if (!t.path("state").asText().equals("TASK_RUNNING")) return false;
-        }
-        return true;
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.strata.it.support.Cluster;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
+import io.strata.it.support.MarathonApi;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.Ports;
 import io.strata.it.support.Procs;

@@ -89,9 +89,7 @@ public final class LocalNode implements AutoCloseable {
 
     /** Marathon answers /v2/info, is elected and has registered (has a framework id). */
     public boolean marathonRegistered() {
-        Http.Resp info = Http.tryGet(marathon.resolve("v2/info"));
-        return info != null && info.status() == 200 && info.json().path("elected").asBoolean(false)
-                && !info.json().path("frameworkId").asText("").isEmpty();
+        return new MarathonApi(marathon).elected();
     }
 
     /**

@@ -1,7 +1,6 @@
-package io.strata.it.marathon;
+package io.strata.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strata.it.support.Http;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -10,61 +9,61 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Marathon's v2 REST API as a test client sees it: plain HTTP with JSON bodies, nothing else. */
-final class MarathonApi {
+public final class MarathonApi {
     private final URI base;
 
-    MarathonApi(URI base) {
+    public MarathonApi(URI base) {
         this.base = base;
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    Http.Resp get(String path) {
+    public Http.Resp get(String path) {
         return Http.get(base.resolve(path));
     }
 
-    Http.Resp tryGet(String path) {
+    public Http.Resp tryGet(String path) {
         return Http.tryGet(base.resolve(path));
     }
 
-    Http.Resp post(String path, String json) {
+    public Http.Resp post(String path, String json) {
         return Http.send(Http.request(base.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
-    Http.Resp put(String path, String json) {
+    public Http.Resp put(String path, String json) {
         return Http.send(Http.request(base.resolve(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
-    Http.Resp delete(String path) {
+    public Http.Resp delete(String path) {
         return Http.send(Http.request(base.resolve(path)).DELETE().build());
     }
 
     /** GET /v2/apps/{id}?embed=apps.tasks...: the "app" object (asserts 200). */
-    JsonNode app(String id) {
+    public JsonNode app(String id) {
         Http.Resp r = get("v2/apps" + id + "?embed=apps.tasks&embed=apps.lastTaskFailure");
         if (r.status() != 200) throw new AssertionError("GET /v2/apps" + id + " -> " + r);
         return r.json().path("app");
     }
 
     /** The ids of the app's tasks (any state). */
-    static Set<String> taskIds(JsonNode app) {
+    public static Set<String> taskIds(JsonNode app) {
         Set<String> ids = new TreeSet<>();
         for (JsonNode t : app.path("tasks")) ids.add(t.path("id").asText());
         return ids;
     }
 
-    static List<JsonNode> tasks(JsonNode app) {
+    public static List<JsonNode> tasks(JsonNode app) {
         List<JsonNode> out = new ArrayList<>();
         app.path("tasks").forEach(out::add);
         return out;
     }
 
     /** Whether the app has exactly {@code n} tasks, all TASK_RUNNING and healthy, and no deployment. */
-    static boolean settled(JsonNode app, int n) {
+    public static boolean settled(JsonNode app, int n) {
         if (app.path("tasksHealthy").asInt(-1) != n || app.path("tasksRunning").asInt(-1) != n) return false;
         if (app.path("tasks").size() != n || !app.path("deployments").isEmpty()) return false;
         for (JsonNode t : app.path("tasks")) {
@@ -73,8 +72,15 @@ final class MarathonApi {
         return true;
     }
 
+    /** Marathon answers /v2/info, is elected and has registered (has a framework id). */
+    public boolean elected() {
+        Http.Resp info = tryGet("v2/info");
+        return info != null && info.status() == 200 && info.json().path("elected").asBoolean(false)
+                && !info.json().path("frameworkId").asText("").isEmpty();
+    }
+
     /** GET /v2/deployments: the ids of running deployments. */
-    List<String> deployments() {
+    public List<String> deployments() {
         Http.Resp r = get("v2/deployments");
         if (r.status() != 200) throw new AssertionError("GET /v2/deployments -> " + r);
         List<String> ids = new ArrayList<>();
