@@ -140,7 +140,9 @@ class LbEndToEndTest {
                 return first.startsWith("echo ") && first.endsWith(" hello") && in.readLine().endsWith(" again");
             }
         });
-        assertThat(lbConfigText()).contains("frontend echo_" + port + "\n  bind 127.0.0.1:" + port + "\n  mode tcp\n");
+        // the LB records what it served once HAProxy's reload returns, a moment after the new worker already answers
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lbConfigText())
+                .contains("frontend echo_" + port + "\n  bind 127.0.0.1:" + port + "\n  mode tcp\n"));
         cluster.delete("/v2/apps/echo");
     }
 
