@@ -83,14 +83,7 @@ class DockerAppIT {
     }
 
     private static JsonNode awaitSettled(String id, int n) {
-        JsonNode[] last = new JsonNode[1];
-        await(id + ": " + n + " running healthy tasks, no deployment").atMost(DEPLOY).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    local.assertAlive();
-                    last[0] = api.app(id);
-                    return MarathonApi.settled(last[0], n);
-                });
-        return last[0];
+        return api.awaitSettled(id, n, DEPLOY, local);
     }
 
     private static void deleteForced(String id) {

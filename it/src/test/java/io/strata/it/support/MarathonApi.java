@@ -1,14 +1,17 @@
 package io.strata.it.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Marathon's v2 REST API as a test client sees it: plain HTTP with JSON bodies, nothing else. */
+/** Marathon's v2 REST API as a test client sees it: plain HTTP with JSON bodies (and waiting for an app to settle). */
 public final class MarathonApi {
     private final URI base;
 
@@ -70,6 +73,21 @@ public final class MarathonApi {
             if (!t.path("state").asText().equals("TASK_RUNNING")) return false;
         }
         return true;
+    }
+
+    /**
+     * Waits (at most {@code atMost}, polling every 200 ms, failing at once if {@code daemon} exits) until the app is
+     * {@link #settled} with {@code n} tasks; returns it as last read.
+     */
+    public JsonNode awaitSettled(String id, int n, Duration atMost, NodeProcess daemon) {
+        JsonNode[] last = new JsonNode[1];
+        await(id + ": " + n + " running healthy tasks, no deployment").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    daemon.assertAlive();
+                    last[0] = app(id);
+                    return settled(last[0], n);
+                });
+        return last[0];
     }
 
     /** Marathon answers /v2/info, is elected and has registered (has a framework id). */
