@@ -394,7 +394,8 @@ public record LbConfig(
             }
             List<String> certs = new ArrayList<>();
             if (sslCerts != null) {
-                for (String c : sslCerts.split(",")) if (!c.isBlank()) certs.add(c.strip());
+                // "none" (or an empty value): no HTTPS frontend, as the help says
+                for (String c : sslCerts.split(",")) if (!c.isBlank() && !c.strip().equalsIgnoreCase("none")) certs.add(c.strip());
             } else if (Files.isReadable(Path.of("/etc/ssl/cert.pem"))) {
                 certs.add("/etc/ssl/cert.pem");
             }

@@ -86,4 +86,11 @@ class LbConfigTest {
         assertThatThrownBy(() -> parse(Map.of(), "-m", "http://m:8080", "--group", "x", "--group-https-by-vhost"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported");
     }
+
+    @Test
+    void sslCertsNoneMeansNoHttpsFrontend() {
+        assertThat(parse(Map.of(), "-m", "http://m:8080", "--group", "x", "--ssl-certs", "none").sslCerts()).isEmpty();
+        assertThat(parse(Map.of(), "-m", "http://m:8080", "--group", "x", "--ssl-certs", "").sslCerts()).isEmpty();
+        assertThat(parse(Map.of(), "-m", "http://m:8080", "--group", "x", "--ssl-certs", "/a.pem").sslCerts()).containsExactly("/a.pem");
+    }
 }
