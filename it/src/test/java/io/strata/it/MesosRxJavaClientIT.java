@@ -36,7 +36,8 @@ import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import rx.Observable;
 import rx.subjects.PublishSubject;
@@ -48,7 +49,8 @@ import rx.subjects.Subject;
  * LAUNCH of a {@code sleep} task, TASK_STARTING and TASK_RUNNING acknowledged through the library's sink, KILL
  * and TASK_KILLED, TEARDOWN and the end of the event stream. Every call the library sinks must be accepted (its
  * sink reports 202 as completion and anything else as an error). The client is pointed at the standby of two
- * masters, so it also finds the leader the way it does in production: GET /redirect and its 307.
+ * masters, so it also finds the leader the way it does in production: GET /redirect and its 307. Run once per
+ * path Mesos serves the API at ({@code /api/v1/scheduler}, {@code /master/api/v1/scheduler}).
  */
 @ExtendWith(DumpLogsOnFailure.class)
 class MesosRxJavaClientIT {
@@ -66,8 +68,10 @@ class MesosRxJavaClientIT {
         if (cluster != null) cluster.close();
     }
 
-    @Test
-    void mesosRxJavaSchedulerLaunchesKillsAndTearsDown() throws Exception {
+    /** Both paths Mesos serves the scheduler API at; the library then probes /redirect or /master/redirect. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/scheduler", "/master/api/v1/scheduler"})
+    void mesosRxJavaSchedulerLaunchesKillsAndTearsDown(String apiPath) throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
         List<Offer> offers = new CopyOnWriteArrayList<>();
         AtomicReference<FrameworkID> frameworkId = new AtomicReference<>();
@@ -92,7 +96,7 @@ class MesosRxJavaClientIT {
             Http.Resp r = Http.tryGet(cluster.masterUri(standby).resolve("/redirect"));
             return r != null && r.status() == 307 && leaderAddress.equals(r.header("Location").orElse(null));
         });
-        URI api = cluster.masterUri(standby).resolve("/api/v1/scheduler");
+        URI api = cluster.masterUri(standby).resolve(apiPath);
         MesosClient<Call, Event> client = ProtobufMesosClientBuilder.schedulerUsingProtos()
                 .mesosUri(api)
                 .applicationUserAgentEntry(UserAgentEntries.literal("strata-it", "0.1"))

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /** {@code POST /api/v1}: the Mesos v1 operator API (the read calls, TEARDOWN, and the SUBSCRIBE event stream). */
 public final class OperatorEndpoint {
     public static final String PATH = "/api/v1";
+    /** Mesos serves every master endpoint under its process id too: /master/api/v1 is the same API. */
+    public static final String MASTER_PATH = "/master" + PATH;
     private static final Logger LOG = LoggerFactory.getLogger(OperatorEndpoint.class);
     private final Gate gate;
 
@@ -32,9 +34,11 @@ public final class OperatorEndpoint {
     }
 
     public void register(Javalin app) {
-        app.post(PATH, this::handle);
-        app.get(PATH, ctx -> ctx.status(405).header("Allow", "POST").contentType("text/plain")
-                .result("Expecting one of { 'POST' }, but received 'GET'"));
+        for (String path : new String[] {PATH, MASTER_PATH}) {
+            app.post(path, this::handle);
+            app.get(path, ctx -> ctx.status(405).header("Allow", "POST").contentType("text/plain")
+                    .result("Expecting one of { 'POST' }, but received 'GET'"));
+        }
     }
 
     private static void text(Context ctx, int status, String body) {

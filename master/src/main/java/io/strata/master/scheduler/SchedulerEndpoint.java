@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerEndpoint {
     public static final String PATH = "/api/v1/scheduler";
+    /** Mesos serves every master endpoint under its process id too: /master/api/v1/scheduler is the same API. */
+    public static final String MASTER_PATH = "/master" + PATH;
     public static final String JSON = "application/json";
     public static final String PROTOBUF = "application/x-protobuf";
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerEndpoint.class);
@@ -32,11 +34,13 @@ public final class SchedulerEndpoint {
     }
 
     public void register(Javalin app) {
-        app.post(PATH, this::handle);
-        for (var method : new String[] {"GET", "PUT", "DELETE", "PATCH"}) {
-            app.addHttpHandler(io.javalin.http.HandlerType.valueOf(method), PATH, ctx ->
-                    ctx.status(405).header("Allow", "POST").contentType("text/plain")
-                            .result("Expecting one of { 'POST' }, but received '" + ctx.method() + "'"));
+        for (String path : new String[] {PATH, MASTER_PATH}) {
+            app.post(path, this::handle);
+            for (var method : new String[] {"GET", "PUT", "DELETE", "PATCH"}) {
+                app.addHttpHandler(io.javalin.http.HandlerType.valueOf(method), path, ctx ->
+                        ctx.status(405).header("Allow", "POST").contentType("text/plain")
+                                .result("Expecting one of { 'POST' }, but received '" + ctx.method() + "'"));
+            }
         }
     }
 
