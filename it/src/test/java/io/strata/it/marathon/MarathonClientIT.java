@@ -206,6 +206,24 @@ class MarathonClientIT {
 
     @Test
     @Order(3)
+    void eventCallbackSubscriptionsAreRefusedAsByMarathonWithoutHttpCallback() {
+        for (Marathon m : List.of(direct, gateway)) {
+            List<MarathonException> errors = List.of(
+                    catchThrowableOfType(MarathonException.class, m::subscriptions),
+                    catchThrowableOfType(MarathonException.class, () -> m.register("http://127.0.0.1:1/cb")),
+                    catchThrowableOfType(MarathonException.class, () -> m.unregister("http://127.0.0.1:1/cb")));
+            for (MarathonException e : errors) {
+                assertThat(e).isNotNull();
+                assertThat(e.getStatus()).isEqualTo(400);
+                assertThat(e.getMessage()).isEqualTo("Bad Request: http event callback system is not running on this "
+                        + "Marathon instance. Please re-start this instance with \"--event_subscriber http_callback\". "
+                        + "(http status: 400)");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void invalidAppIs422WithDetails() {
         for (Marathon m : List.of(direct, gateway)) {
             App bad = new App();
@@ -256,6 +274,19 @@ class MarathonClientIT {
         assertThat(created.getHealthChecks().get(0).getPortIndex()).isZero();
         assertThat(created.getUpgradeStrategy().getMinimumHealthCapacity()).isEqualTo(1.0);
         assertThat(created.getUpgradeStrategy().getMaximumOverCapacity()).isEqualTo(1.0);
+        // Marathon's defaults, as the client reads them
+        assertThat(created.getDisk()).isEqualTo(0.0);
+        assertThat(created.getGpus()).isEqualTo(0.0);
+        assertThat(created.getBackoffSeconds()).isEqualTo(1);
+        assertThat(created.getBackoffFactor()).isEqualTo(1.0);
+        assertThat(created.getMaxLaunchDelaySeconds()).isPositive();
+        assertThat(created.getExecutor()).isEmpty();
+        assertThat(created.getRequirePorts()).isFalse();
+        assertThat(created.getNetworks()).extracting(n -> n.getMode()).containsExactly("host");
+        assertThat(created.getPortDefinitions()).hasSize(1);
+        assertThat(created.getPortDefinitions().get(0).getProtocol()).isEqualTo("tcp");
+        assertThat(created.getTasksStaged()).isZero();
+        assertThat(created.getTasksRunning()).isZero();
         assertThat(created.getDeployments()).as("the create's deployment").hasSize(1);
         assertThat(created.getDeployments().get(0).getId()).isNotBlank();
 
@@ -331,6 +362,17 @@ class MarathonClientIT {
         assertThat(v2.getEnv()).containsEntry("GEN", "2");
         assertThat(ids(v2.getTasks())).doesNotContainAnyElementsOf(before);
         assertThat(v2.getTasks()).extracting(Task::getVersion).containsOnly(rolled.getVersion());
+
+        // versions: every config change is kept and readable
+        assertThat(m.getAppVersions(id).getVersions()).contains(v1, scaled.getVersion(), rolled.getVersion());
+        App old = m.getAppVersion(id, v1);
+        assertThat(old.getId()).isEqualTo(id);
+        assertThat(old.getEnv()).containsEntry("GEN", "1");
+        assertThat(old.getInstances()).isEqualTo(2);
+        assertThat(m.getAppVersion(id, rolled.getVersion()).getEnv()).containsEntry("GEN", "2");
+        MarathonException noVersion = catchThrowableOfType(MarathonException.class,
+                () -> m.getAppVersion(id, "2001-01-01T00:00:00.000Z"));
+        assertThat(noVersion.getStatus()).isEqualTo(404);
 
         // restart: a new version with the same definition, all tasks replaced
         Set<String> beforeRestart = ids(v2.getTasks());
@@ -410,6 +452,16 @@ class MarathonClientIT {
             assertThat(dup.getMessage()).contains("Group " + gid + " is already created");
 
             awaitSettledPlain(m, gid + "/sleeper", 1);
+            // PUT the group with the app at 2 instances
+            Group change = new Group();
+            change.setId(gid);
+            a.setInstances(2);
+            change.setApps(List.of(a));
+            Result updated = m.updateGroup(gid, false, change);
+            assertThat(updated.getDeploymentId()).isNotBlank();
+            assertThat(updated.getVersion()).isNotBlank();
+            awaitSettledPlain(m, gid + "/sleeper", 2);
+            assertThat(m.getGroup(gid).getApps()).extracting(App::getInstances).containsExactly(2);
             Result del = m.deleteGroup(gid, false);
             assertThat(del.getDeploymentId()).isNotBlank();
             await(gid + " is gone").atMost(DEPLOY).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -467,6 +519,21 @@ class MarathonClientIT {
         assertThat(rollback.getVersion()).isNotBlank();
         await("/it/huge is gone").atMost(DEPLOY).pollInterval(Duration.ofMillis(200)).until(() -> {
             MarathonException e = catchThrowableOfType(MarathonException.class, () -> direct.getApp("/it/huge"));
+            return e != null && e.getStatus() == 404;
+        });
+        awaitNoDeployments(direct);
+
+        // cancelling without rollback (force) leaves the app as it is, unlocked: deleteApp now works
+        VersionedApp stuck = gateway.createApp(huge);
+        String stuckDeployment = stuck.getDeployments().get(0).getId();
+        gateway.cancelDeployment(stuckDeployment);
+        await("the cancelled deployment is gone").atMost(DEPLOY).pollInterval(Duration.ofMillis(200))
+                .until(() -> gateway.getDeployments().stream().noneMatch(d -> d.getId().equals(stuckDeployment)));
+        assertThat(gateway.getApp("/it/huge").getApp().getInstances()).isEqualTo(2);
+        Result removed = gateway.deleteApp("/it/huge");
+        assertThat(removed.getDeploymentId()).isNotBlank();
+        await("/it/huge is gone again").atMost(DEPLOY).pollInterval(Duration.ofMillis(200)).until(() -> {
+            MarathonException e = catchThrowableOfType(MarathonException.class, () -> gateway.getApp("/it/huge"));
             return e != null && e.getStatus() == 404;
         });
         awaitNoDeployments(direct);

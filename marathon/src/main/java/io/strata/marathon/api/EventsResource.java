@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.strata.common.json.Json;
 import io.strata.marathon.events.EventBus;
+import io.strata.marathon.validation.ApiException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,18 @@ final class EventsResource {
 
     void register(Javalin app) {
         app.get("/v2/events", this::stream);
+        // HTTP callback subscriptions are not offered: answer as Marathon does when started without
+        // --event_subscriber http_callback (400 with a message), so clients see Marathon's error, not "URI not found"
+        app.get("/v2/eventSubscriptions", EventsResource::noCallbacks);
+        app.post("/v2/eventSubscriptions", EventsResource::noCallbacks);
+        app.delete("/v2/eventSubscriptions", EventsResource::noCallbacks);
+    }
+
+    static final String NO_CALLBACKS = "http event callback system is not running on this Marathon instance. "
+            + "Please re-start this instance with \"--event_subscriber http_callback\".";
+
+    private static void noCallbacks(Context ctx) {
+        throw ApiException.badRequest(NO_CALLBACKS);
     }
 
     private void stream(Context ctx) throws IOException {

@@ -65,6 +65,19 @@ class MarathonApiTest {
     }
 
     @Test
+    void eventCallbackSubscriptionsAreRefusedAsMarathonWithoutHttpCallbackDoes() {
+        String expected = "http event callback system is not running on this Marathon instance. "
+                + "Please re-start this instance with \"--event_subscriber http_callback\".";
+        List<ApiClient.Response> answers = List.of(api.get("/v2/eventSubscriptions"),
+                api.post("/v2/eventSubscriptions?callbackUrl=http://127.0.0.1:1/cb", ""),
+                api.delete("/v2/eventSubscriptions?callbackUrl=http://127.0.0.1:1/cb"));
+        for (ApiClient.Response r : answers) {
+            assertThat(r.status()).as("%s", r).isEqualTo(400);
+            assertThat(r.json().get("message").asText()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void createsAnAppWithMarathonsDefaultsAndHeaders() {
         ApiClient.Response r = api.post("/v2/apps", "{\"id\":\"create/sleepy\",\"cmd\":\"sleep 100\",\"instances\":0}");
         assertThat(r.status()).isEqualTo(201);
