@@ -8,6 +8,7 @@ import io.strata.cli.Cli;
 import io.strata.cli.CliException;
 import io.strata.cli.CommandTree;
 import io.strata.cli.commands.Base;
+import io.strata.cli.marathon.MarathonClient;
 import io.strata.cli.output.Jsons;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,10 +57,7 @@ public final class PackageCommand extends Base.Parent {
 
     /** Marathon app ids are absolute: {@code foo} → {@code /foo}. */
     static String appId(String id) {
-        if (id == null) return null;
-        String s = id.strip();
-        while (s.length() > 1 && s.endsWith("/")) s = s.substring(0, s.length() - 1);
-        return s.startsWith("/") ? s : "/" + s;
+        return id == null ? null : MarathonClient.normalise(id);
     }
 
     static String text(JsonNode n, String field) {
