@@ -33,8 +33,6 @@ public final class HttpServers {
             cfg.startupWatcherEnabled = false;
             cfg.http.disableCompression();
             cfg.http.maxRequestSize = DEFAULT_MAX_REQUEST_BYTES;
-            cfg.jetty.defaultHost = host;
-            cfg.jetty.defaultPort = port;
             // Our own connector instead of Javalin's default: Jetty's accept queue of 50 refuses connections when
             // hundreds of agents or clients connect at once (a master restart, a load test). Event streams are kept
             // alive by heartbeats; idle connections are closed after five minutes.
@@ -69,12 +67,9 @@ public final class HttpServers {
         return app;
     }
 
-    /** Applies the connector idle timeout after start (modifyServer runs before connectors exist). */
+    /** Starts a server made by {@link #create}: it listens on the connector configured there. */
     public static Javalin start(Javalin app) {
         app.start();
-        for (var c : app.jettyServer().server().getConnectors()) {
-            if (c instanceof ServerConnector sc) sc.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
-        }
         return app;
     }
 }
