@@ -137,7 +137,8 @@ public final class CosmosClient {
             boolean ok = r.status() / 100 == 2 && !isError(r.contentType());
             if (!ok) {
                 if (i + 1 < versions.length && refusedAccept(r)) continue;
-                throw new Failure(failure(url, r), r.status(), errorType(r));
+                JsonNode error = cosmosError(r);
+                throw new Failure(failure(url, r, error), r.status(), error == null ? null : error.get("type").asText());
             }
             int version = answerVersion(r.contentType(), type + "-response", accept, versions[i]);
             return new Answer(parse(url, r), version);
@@ -166,10 +167,11 @@ public final class CosmosClient {
         }
     }
 
-    private static String errorType(Http.Reply r) {
+    /** Cosmos's error body ({@code {"type", "message", ...}}), or null when the answer was not one. */
+    private static JsonNode cosmosError(Http.Reply r) {
         try {
-            JsonNode json = Jsons.MAPPER.readTree(r.body());
-            return json != null && json.path("type").isTextual() && json.path("message").isTextual() ? json.get("type").asText() : null;
+            JsonNode json = r.body().isBlank() ? null : Jsons.MAPPER.readTree(r.body());
+            return json != null && json.isObject() && json.path("type").isTextual() && json.path("message").isTextual() ? json : null;
         } catch (Exception e) {
             return null;
         }
@@ -227,16 +229,8 @@ public final class CosmosClient {
     }
 
     /** What to tell the user about a failed call: Cosmos's own error when it sent one. */
-    static String failure(String url, Http.Reply r) {
-        JsonNode json = null;
-        try {
-            json = r.body().isBlank() ? null : Jsons.MAPPER.readTree(r.body());
-        } catch (Exception e) {
-            json = null;
-        }
-        if (json != null && json.isObject() && json.path("type").isTextual() && json.path("message").isTextual()) {
-            return CosmosErrors.message(json);
-        }
+    private static String failure(String url, Http.Reply r, JsonNode error) {
+        if (error != null) return CosmosErrors.message(error);
         if (r.status() == 404) {
             return "No package manager (Cosmos) answers at " + url + " (HTTP 404); is core.dcos_url the cluster's gateway? "
                     + "Check with: dcos config show (package.cosmos_url points the CLI at Cosmos itself)";
