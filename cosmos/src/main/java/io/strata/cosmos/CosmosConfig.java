@@ -1,15 +1,10 @@
 package io.strata.cosmos;
 
-import io.strata.common.flags.CommandLineFlags;
 import io.strata.common.zk.ZkUri;
 import io.strata.cosmos.repository.PackageRepository;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Everything Cosmos needs to start. Built by {@code dcos-node cosmos} and by {@code dcos-node local}.
@@ -138,52 +133,5 @@ public record CosmosConfig(
             throw new IllegalArgumentException("--repository takes NAME=URI, e.g. Universe=" + PackageRepository.BUILTIN_URI + ", got '" + spec + "'");
         }
         return new PackageRepository(spec.substring(0, eq).strip(), spec.substring(eq + 1).strip());
-    }
-
-    /** Parses Cosmos' flags; throws {@link IllegalArgumentException} with picocli's message on bad input. */
-    public static CosmosConfig parse(String... args) {
-        return CommandLineFlags.parse(new Flags(), args);
-    }
-
-    @Command(name = "cosmos", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Runs Cosmos, the package manager: Universe repositories, /package/* and installs as Marathon apps.")
-    public static final class Flags implements Callable<CosmosConfig> {
-        @Option(names = {"--host", "--ip"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
-                description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
-        String host;
-        @Option(names = "--port", defaultValue = "7070", paramLabel = "PORT", description = "Port. Default: ${DEFAULT-VALUE}.")
-        int port;
-        @Option(names = "--marathon", defaultValue = DEFAULT_MARATHON, paramLabel = "URL",
-                description = "The Marathon packages are installed into. Default: ${DEFAULT-VALUE}.")
-        String marathon;
-        @Option(names = "--zk", defaultValue = DEFAULT_ZK, paramLabel = "URL",
-                description = "ZooKeeper path for the repository list ('none': in memory). Default: ${DEFAULT-VALUE}.")
-        String zk;
-        @Option(names = "--master", paramLabel = "URL",
-                description = "The Mesos masters (zk://host:2181/strata or host:5050), to tear down an uninstalled package's framework.")
-        String master;
-        @Option(names = "--repository", paramLabel = "NAME=URI",
-                description = "A repository of the default list (repeatable, in priority order). Default: Universe="
-                        + PackageRepository.BUILTIN_URI + ".")
-        List<String> repositories = new ArrayList<>();
-        @Option(names = "--allow-file-repositories", description = "Let repository/add take file: URIs (this machine's files).")
-        boolean allowFiles;
-        @Option(names = "--repository-timeout-seconds", defaultValue = "30", paramLabel = "S",
-                description = "How long fetching a repository may take. Default: ${DEFAULT-VALUE}.")
-        int timeoutSeconds;
-        @Option(names = "--repository-refresh-seconds", defaultValue = "60", paramLabel = "S",
-                description = "How long a fetched repository is used before it is fetched again. Default: ${DEFAULT-VALUE}.")
-        int refreshSeconds;
-
-        @Override
-        public CosmosConfig call() {
-            return toConfig();
-        }
-
-        public CosmosConfig toConfig() {
-            List<PackageRepository> repos = repositories.isEmpty() ? null : repositories.stream().map(CosmosConfig::repository).toList();
-            return new CosmosConfig(host, port, marathon, zk, master, repos, allowFiles, Duration.ofSeconds(timeoutSeconds),
-                    Duration.ofSeconds(refreshSeconds), 0);
-        }
     }
 }
