@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -343,12 +344,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void serveUi(Context ctx, String path) throws IOException {
-        if (path.equals("/") && wantsJsonOnly(ctx.header("Accept"))) {
-            local(ctx, Route.Local.Kind.INDEX); // scripts asking the root for JSON still get the index of paths
+        String header = ctx.header("Accept");
+        String accept = header == null ? "" : header.toLowerCase(Locale.ROOT);
+        boolean html = accept.contains("text/html");
+        if (path.equals("/") && accept.contains("application/json") && !html) {
+            local(ctx, Route.Local.Kind.INDEX); // scripts asking the root for JSON (not the UI) still get the index of paths
             return;
         }
-        String accept = ctx.header("Accept");
-        var found = ui.find(path, accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html"));
+        var found = ui.find(path, html);
         if (found.isEmpty()) {
             error(ctx, 404, "Not found: " + path);
             return;
@@ -367,13 +370,6 @@ public final class GatewayServer implements AutoCloseable {
         try (OutputStream out = res.getOutputStream()) {
             out.write(found.get().body());
         }
-    }
-
-    /** {@code Accept: application/json} without {@code text/html}: a client that wants data, not the UI. */
-    static boolean wantsJsonOnly(String accept) {
-        if (accept == null) return false;
-        String a = accept.toLowerCase(java.util.Locale.ROOT);
-        return a.contains("application/json") && !a.contains("text/html");
     }
 
     private static void json(Context ctx, int status, ObjectNode body) {
