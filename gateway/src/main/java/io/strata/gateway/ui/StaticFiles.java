@@ -57,12 +57,9 @@ public abstract sealed class StaticFiles {
     public final Optional<Found> find(String path, boolean browserPage) {
         String decoded = RequestPath.percentDecode(path);
         String relative = decoded.startsWith("/") ? decoded.substring(1) : decoded;
-        Optional<Found> f = relative.isEmpty() || relative.endsWith("/") ? Optional.empty() : file(relative);
+        boolean folder = relative.isEmpty() || relative.endsWith("/");
+        Optional<Found> f = file(folder ? relative + "index.html" : relative);
         if (f.isPresent()) return f;
-        if (relative.isEmpty() || relative.endsWith("/")) {
-            f = file(relative + "index.html");
-            if (f.isPresent()) return f;
-        }
         if (browserPage && !relative.substring(relative.lastIndexOf('/') + 1).contains(".")) return file("index.html");
         return Optional.empty();
     }
