@@ -83,11 +83,6 @@ public final class CosmosError extends RuntimeException {
                 data("packageName", name, "appIds", ids));
     }
 
-    public static CosmosError marathonAppNotFound(String appId) {
-        return new CosmosError("MarathonAppNotFound", 400, "Unable to locate service with marathon appId: '" + appId + "'",
-                data("appId", appId));
-    }
-
     public static CosmosError jsonSchemaMismatch(JsonNode errors) {
         return new CosmosError("JsonSchemaMismatch", 400, "Options JSON failed validation", data("errors", errors));
     }

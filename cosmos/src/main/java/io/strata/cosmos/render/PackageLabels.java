@@ -108,16 +108,6 @@ public final class PackageLabels {
         return Optional.empty();
     }
 
-    public static Optional<ObjectNode> readOptions(Map<String, String> labels) {
-        String o = labels.get(OPTIONS);
-        if (o == null) return Optional.empty();
-        try {
-            return Json.read(Base64.getDecoder().decode(o)) instanceof ObjectNode obj ? Optional.of(obj) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
     private static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

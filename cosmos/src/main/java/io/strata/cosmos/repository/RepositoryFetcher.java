@@ -45,10 +45,6 @@ public final class RepositoryFetcher {
         this.builtin = builtin;
     }
 
-    public boolean allowFiles() {
-        return allowFiles;
-    }
-
     /** The URI checks of {@code repository/add}: the scheme is one this Cosmos reads and the URI parses. */
     public URI check(PackageRepository repo) {
         URI uri;

@@ -40,15 +40,6 @@ public final class SourceLayout {
         throw new IllegalArgumentException("no packages/ directory in " + dir + " (expected packages/<L>/<name>/<revision>/package.json)");
     }
 
-    public static boolean looksLikeSourceLayout(Path dir) {
-        try {
-            packagesDir(dir);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** Every package release under {@code dir}, sorted by name and then release. */
     public static List<UniversePackage> read(Path dir) throws IOException {
         Path packages = packagesDir(dir);
