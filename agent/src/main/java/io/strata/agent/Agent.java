@@ -430,7 +430,7 @@ public final class Agent implements AgentStream.Handler {
             launched.process().onExit().thenAcceptAsync(p -> containerExited(key, containerId, p.exitValue()), virtualThreads);
             if (task.killRequested()) {
                 // killed while it was being set up: the kill's grace period counts from the kill
-                long deadline = task.killDeadlineNanos() > 0 ? task.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
+                long deadline = killDeadline(task);
                 LOG.info("msg=\"killing task that was killed during its launch\" task={} pid={}", key, launched.container().pid());
                 signalLater(task.container(), Signal.TERM);
                 scheduleEscalation(task, deadline);
@@ -496,6 +496,11 @@ public final class Agent implements AgentStream.Handler {
                 .setMessage("Failed to launch container: " + message).build());
     }
 
+    /** When a task killed during its launch must be gone: the kill's own deadline, else the default grace from now. */
+    private static long killDeadline(AgentTask task) {
+        return task.killDeadlineNanos() > 0 ? task.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
+    }
+
     private void finishKilledDuringLaunch(AgentTask task) {
         task.markExited();
         task.stopTimers();
@@ -559,7 +564,7 @@ public final class Agent implements AgentStream.Handler {
                         container.ipAddress(), t.sandbox());
                 if (t.killRequested()) {
                     // killed while its container was being created: stop it within what is left of the grace period
-                    long deadline = t.killDeadlineNanos() > 0 ? t.killDeadlineNanos() : System.nanoTime() + DEFAULT_KILL_GRACE.toNanos();
+                    long deadline = killDeadline(t);
                     String dockerId = container.dockerId();
                     afterCheckpoints(() -> docker.stop(dockerId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
                     scheduleEscalation(t, deadline);
