@@ -135,7 +135,7 @@ public final class LaunchBenchmark implements Callable<Integer> {
     private Run runOnce(LocalKernel kernel, HttpClient http, int run) throws Exception {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Run result;
-        String before = kernel.checkpointStats();
+        long[] before = kernel.checkpointStats();
         try (SchedulerClient scheduler = new SchedulerClient(http, kernel.masterUri(), maxInFlight)) {
             FrameworkInfo info = FrameworkInfo.newBuilder()
                     .setUser(System.getProperty("user.name", "root"))

@@ -102,10 +102,10 @@ final class LocalKernel implements AutoCloseable {
     }
 
     /**
-     * The agents' checkpoint log counters as "commits records bytes flushNanos", summed; empty with an agent
+     * The agents' checkpoint log counters {commits, records, bytes, flushNanos}, summed; null with an agent
      * library that has no checkpoint log (one fsync per file, before it).
      */
-    String checkpointStats() {
+    long[] checkpointStats() {
         long[] sum = new long[4];
         try {
             for (AgentServer agent : agents) {
@@ -116,18 +116,16 @@ final class LocalKernel implements AutoCloseable {
                 sum[3] += s.flushNanos();
             }
         } catch (LinkageError e) {
-            return "";
+            return null;
         }
-        return sum[0] + " " + sum[1] + " " + sum[2] + " " + sum[3];
+        return sum;
     }
 
     /** "checkpoint log during the run (launch and teardown): N flushes of M records, ..." from two counter readings. */
-    static String checkpointDelta(String before, String after) {
-        if (before.isEmpty() || after.isEmpty()) return "";
-        String[] b = before.split(" ");
-        String[] a = after.split(" ");
+    static String checkpointDelta(long[] before, long[] after) {
+        if (before == null || after == null) return "";
         long[] d = new long[4];
-        for (int i = 0; i < 4; i++) d[i] = Long.parseLong(a[i]) - Long.parseLong(b[i]);
+        for (int i = 0; i < 4; i++) d[i] = after[i] - before[i];
         return String.format("checkpoint log during the run (launch and teardown): %d flushes for %d records (%.1f MB), "
                 + "%.0f ms writing and flushing", d[0], d[1], d[2] / 1e6, d[3] / 1e6);
     }
