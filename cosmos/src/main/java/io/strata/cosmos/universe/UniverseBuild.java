@@ -1,7 +1,8 @@
 package io.strata.cosmos.universe;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,20 +33,23 @@ public final class UniverseBuild {
         Path tmp = Files.createTempFile(dir, ".universe-build", ".tmp");
         try {
             byte[] json = RepositoryFormat.toJsonBytes(pkgs);
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                if (abs.getFileName().toString().endsWith(".zip")) {
-                    try (ZipOutputStream zip = new ZipOutputStream(os)) {
-                        zip.putNextEntry(new ZipEntry(ZIP_ENTRY));
-                        zip.write(json);
-                        zip.closeEntry();
-                    }
-                } else {
-                    os.write(json);
-                }
-            }
+            Files.write(tmp, abs.getFileName().toString().endsWith(".zip") ? zip(json) : json);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The repository JSON zipped as {@value #ZIP_ENTRY}, as {@code build} writes it and {@code serve} answers it. */
+    public static byte[] zip(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry(ZIP_ENTRY));
+            z.write(json);
+            z.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }

@@ -9,14 +9,9 @@ import io.strata.common.json.Json;
 import io.strata.common.metrics.Metrics;
 import io.strata.cosmos.api.MediaType;
 import io.strata.cosmos.api.MediaTypes;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +63,7 @@ public final class UniverseServer implements AutoCloseable {
         }
         ctx.header("Vary", "Accept");
         if (chosen.equals(MediaTypes.ZIP)) {
-            ctx.contentType(MediaTypes.ZIP.toString()).result(zip(json(pkgs, 5)));
+            ctx.contentType(MediaTypes.ZIP.toString()).result(UniverseBuild.zip(json(pkgs, 5)));
             return;
         }
         int version = Integer.parseInt(chosen.parameters().get("version").substring(1));
@@ -97,18 +92,6 @@ public final class UniverseServer implements AutoCloseable {
             pkg.put("packagingVersion", "3.0");
         }
         return pkg;
-    }
-
-    private static byte[] zip(byte[] json) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            z.putNextEntry(new ZipEntry(UniverseBuild.ZIP_ENTRY));
-            z.write(json);
-            z.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     @Override
