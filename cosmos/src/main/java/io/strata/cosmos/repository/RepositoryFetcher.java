@@ -5,7 +5,6 @@ import io.strata.cosmos.api.MediaType;
 import io.strata.cosmos.api.MediaTypes;
 import io.strata.cosmos.universe.RepositoryFormat;
 import io.strata.cosmos.universe.UniversePackage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -134,7 +133,8 @@ public final class RepositoryFetcher {
             }
             boolean gzip = res.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
             InputStream body = gzip ? new GZIPInputStream(raw) : raw;
-            byte[] bytes = readCapped(body, repo);
+            // too large: an IllegalArgumentException, which fetch() reports as the repository being malformed
+            byte[] bytes = RepositoryFormat.readCapped(body, maxBytes, "larger than " + maxBytes + " bytes");
             return RepositoryFormat.parse(bytes);
         }
     }
@@ -154,18 +154,5 @@ public final class RepositoryFetcher {
         String base = ct.type() + "/" + ct.subtype();
         return base.equals("application/zip") || base.equals("application/json") || base.equals("application/octet-stream")
                 || base.equals("application/x-zip-compressed");
-    }
-
-    private byte[] readCapped(InputStream in, PackageRepository repo) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + (long) n > maxBytes) {
-                throw CosmosError.repositoryMalformed(repo.name(), repo.uri(), "larger than " + maxBytes + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -32,6 +32,7 @@ public final class RepositoryFormat {
     /** The most a zip may expand to. */
     public static final long MAX_UNZIPPED_BYTES = 256L * 1024 * 1024;
     static final int MAX_ZIP_ENTRIES = 200_000;
+    private static final String ZIP_TOO_LARGE = "the zip expands to more than " + MAX_UNZIPPED_BYTES + " bytes";
 
     private RepositoryFormat() {}
 
@@ -82,7 +83,7 @@ public final class RepositoryFormat {
                 if (++entries > MAX_ZIP_ENTRIES) throw new IllegalArgumentException("the zip has more than " + MAX_ZIP_ENTRIES + " entries");
                 String name = e.getName();
                 if (name.matches("(?:.*/)?packages/[A-Za-z0-9]/[^/]+/\\d+/package\\.json")) sourceLayout = true;
-                byte[] content = readCapped(zin, MAX_UNZIPPED_BYTES - total);
+                byte[] content = readCapped(zin, MAX_UNZIPPED_BYTES - total, ZIP_TOO_LARGE);
                 total += content.length;
                 if (!e.isDirectory() && name.endsWith(".json") && !name.contains("/packages/") && !name.startsWith("packages/")
                         && jsonEntry == null && looksLikeRepository(content)) {
@@ -104,12 +105,13 @@ public final class RepositoryFormat {
         }
     }
 
-    private static byte[] readCapped(InputStream in, long cap) throws IOException {
+    /** All of {@code in}; past {@code cap} bytes, an {@link IllegalArgumentException} with {@code tooLarge} as its message. */
+    public static byte[] readCapped(InputStream in, long cap, String tooLarge) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[64 * 1024];
         int n;
         while ((n = in.read(buf)) > 0) {
-            if (out.size() + (long) n > cap) throw new IllegalArgumentException("the zip expands to more than " + MAX_UNZIPPED_BYTES + " bytes");
+            if (out.size() + (long) n > cap) throw new IllegalArgumentException(tooLarge);
             out.write(buf, 0, n);
         }
         return out.toByteArray();
