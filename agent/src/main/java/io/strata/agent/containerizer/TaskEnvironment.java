@@ -6,6 +6,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +83,18 @@ public final class TaskEnvironment {
 
     /**
      * Where the running Strata launcher is: the JVM's own java executable and the launcher's jar
-     * ({@code dcos-node.jar}) when the agent runs inside it.
+     * ({@code dcos-node.jar}) when the agent runs inside it. Looked up once: neither changes while the JVM runs,
+     * and every task launch (with the agent's lock held) asks.
      */
     public static Map<String, String> launcher() {
+        return Launcher.ENV;
+    }
+
+    private static final class Launcher {
+        static final Map<String, String> ENV = Collections.unmodifiableMap(find());
+    }
+
+    private static Map<String, String> find() {
         Map<String, String> env = new LinkedHashMap<>();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (Files.isExecutable(java)) env.put(STRATA_JAVA, java.toString());
