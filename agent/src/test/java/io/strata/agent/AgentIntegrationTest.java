@@ -383,7 +383,7 @@ class AgentIntegrationTest {
         } else {
             assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH);
         }
-        await().atMost(WAIT).until(() -> AcknowledgedUpdates.of(agent, "short-lived"));
+        awaitAcknowledged("short-lived");
     }
 
     // ------------------------------------------------------------------ helpers
