@@ -235,6 +235,11 @@ class WebUiIT {
         click("dialog[open] .dialog-actions .btn-primary");
         await("the new command in Marathon").atMost(UI).until(() ->
                 marathonApp("/ops/worker").path("cmd").asText().equals("sleep 200000"));
+        // as a user would: a roll back while the edit still deploys is refused by Marathon (409, app locked)
+        await("the edit's deployment done").atMost(HEALTHY).until(() -> {
+            JsonNode deployments = marathonApp("/ops/worker").path("deployments");
+            return deployments.isArray() && deployments.isEmpty();
+        });
 
         // roll back to the first version: the old command again
         click("#tab-versions");
