@@ -69,7 +69,7 @@ class AgentLossIT {
         launchOn(plain, a0, "plain-0");
         launchOn(plain, a1, "plain-1");
         plain.suppress();
-        plain.declineOutstanding(V1Scheduler.refuse(3600));
+        plain.declineAll(V1Scheduler.refuse(3600));
 
         aware = new V1Scheduler(cluster.leaderUri(), Encoding.JSON, cluster.logDir().resolve("scheduler-aware.log"));
         aware.subscribeAndAwait(V1Scheduler.partitionAware(V1Scheduler.framework("it-loss-aware")).build());

@@ -73,6 +73,8 @@ public final class V1Scheduler implements AutoCloseable {
     private final List<String> acknowledged = new CopyOnWriteArrayList<>();
 
     private volatile boolean autoAck = true;
+    /** When set, every offer that arrives is declined at once with these filters instead of being held. */
+    private Filters autoDecline;
     private volatile String streamId;
     private volatile FrameworkID frameworkId;
     private volatile InputStream stream;
@@ -192,8 +194,13 @@ public final class V1Scheduler implements AutoCloseable {
                 case SUBSCRIBED -> frameworkId = e.getSubscribed().getFrameworkId();
                 case OFFERS -> {
                     for (Offer o : e.getOffers().getOffersList()) {
-                        outstanding.put(o.getId().getValue(), o);
                         offersReceived.add(o);
+                        if (autoDecline == null) outstanding.put(o.getId().getValue(), o);
+                    }
+                    if (autoDecline != null) {
+                        Filters f = autoDecline;
+                        List<Offer> offers = e.getOffers().getOffersList();
+                        acks.submit(() -> decline(offers, f));
                     }
                 }
                 case RESCIND -> {
@@ -290,6 +297,17 @@ public final class V1Scheduler implements AutoCloseable {
             d.addOfferIds(o.getId());
         }
         call(base(Call.Type.DECLINE).setDecline(d).build());
+    }
+
+    /**
+     * From now on declines every offer as it arrives (an offer the master sent before a SUPPRESS took effect can
+     * arrive after it), and declines those already held.
+     */
+    public void declineAll(Filters filters) {
+        synchronized (this) {
+            autoDecline = filters;
+        }
+        declineOutstanding(filters);
     }
 
     /** Declines every offer currently held. */
