@@ -62,7 +62,8 @@ class LocalClusterIT {
         URI master = node.master;
 
         Instant started = Instant.now();
-        node.start().awaitReady("local cluster: leading master with 2 active agents", READY, () -> true);
+        node.start().awaitReady("local cluster: leading master with 2 active agents, the gateway up", READY,
+                node::gatewayUp);
         System.out.println("[it] local cluster ready in " + Duration.between(started, Instant.now()).toMillis() + " ms");
 
         Response agents = new OperatorClient(master).call(Call.Type.GET_AGENTS, Encoding.PROTOBUF);

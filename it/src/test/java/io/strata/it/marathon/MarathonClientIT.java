@@ -65,17 +65,12 @@ class MarathonClientIT {
         direct = MarathonClient.getInstance("http://127.0.0.1:" + node.marathonPort);
         gateway = MarathonClient.getInstance("http://127.0.0.1:" + node.gatewayPort + "/marathon");
         node.start().awaitReady("local cluster with 2 agents, a registered Marathon and the gateway", STARTUP,
-                () -> node.marathonRegistered() && gatewayUp());
+                () -> node.marathonRegistered() && node.gatewayUp());
     }
 
     @AfterAll
     static void stopLocal() {
         if (node != null) node.close();
-    }
-
-    private static boolean gatewayUp() {
-        Http.Resp r = Http.tryGet(node.gateway.resolve("marathon/v2/info"));
-        return r != null && r.status() == 200;
     }
 
     private static String realPython() throws Exception {

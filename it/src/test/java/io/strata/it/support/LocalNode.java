@@ -93,6 +93,15 @@ public final class LocalNode implements AutoCloseable {
     }
 
     /**
+     * The gateway (the last daemon {@code dcos-node local} starts) answers, and reaches Marathon through
+     * {@code /marathon/}.
+     */
+    public boolean gatewayUp() {
+        Http.Resp r = Http.tryGet(gateway.resolve("marathon/v2/info"));
+        return r != null && r.status() == 200;
+    }
+
+    /**
      * Waits (at most {@code atMost}, polling every 200 ms, failing at once if {@code dcos-node local} exits) until
      * the master lists both agents as active and {@code alsoReady} holds.
      */
