@@ -45,7 +45,7 @@ class AgentLossIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = Cluster.builder("AgentLossIT")
+        cluster = Cluster.builder("AgentLossIT").agentPing("1secs", 3)
                 .agent(Cluster.AgentSpec.withPorts(31000, 31499, "rack:a"))
                 .agent(Cluster.AgentSpec.withPorts(31500, 31999, "rack:b"))
                 .start();

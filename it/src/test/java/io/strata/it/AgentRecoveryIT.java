@@ -76,7 +76,8 @@ class AgentRecoveryIT {
         await("a process per task").atMost(EVENT).until(() -> {
             Map<String, Set<Long>> now = Procs.taskPids(cluster.root());
             pids.clear();
-            for (String id : all) if (now.containsKey(id)) pids.put(id, now.get(id));
+            // the wrapper and the command it forks: both, or a pid set taken mid-launch differs later
+            for (String id : all) if (now.getOrDefault(id, Set.of()).size() >= 2) pids.put(id, now.get(id));
             return pids.size() == all.size();
         });
         String agentId = cluster.agentId(0);
@@ -127,23 +128,34 @@ class AgentRecoveryIT {
             assertThat(e.getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
         }
 
-        // nothing lost, nothing duplicated: the survivors got no new update after the restart other than
-        // reconciliation answers; the victim exactly one TASK_FAILED; no uuid was delivered twice
+        // nothing lost, nothing new: the survivors got no new update after the restart other than reconciliation
+        // answers; the victim exactly one TASK_FAILED. Delivery across an agent crash is at least once, as in
+        // Mesos: the master answers an ACKNOWLEDGE before the agent has checkpointed it, so an update sent before
+        // the kill -9 may come again after the restart (same uuid), but no update is ever made up twice.
+        Set<Object> beforeCrash = new HashSet<>();
+        for (Event e : framework.events().subList(0, since)) {
+            if (e.getType() == Event.Type.UPDATE && !e.getUpdate().getStatus().getUuid().isEmpty()) {
+                beforeCrash.add(e.getUpdate().getStatus().getUuid());
+            }
+        }
         for (Event e : framework.eventsSince(since)) {
             if (e.getType() != Event.Type.UPDATE) continue;
             TaskStatus s = e.getUpdate().getStatus();
             if (SURVIVORS.contains(s.getTaskId().getValue())) {
-                assertThat(s.getReason()).as("update of a survivor after the agent restart: %s", s)
-                        .isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+                assertThat(s.getReason() == TaskStatus.Reason.REASON_RECONCILIATION || beforeCrash.contains(s.getUuid()))
+                        .as("update of a survivor after the agent restart is a reconciliation answer or a resent "
+                                + "pre-crash update: %s", s).isTrue();
             }
         }
         assertThat(framework.statuses(VICTIM).stream().filter(s -> s.getState() == TaskState.TASK_FAILED
-                && !s.getUuid().isEmpty()).count()).as("TASK_FAILED updates of the victim").isEqualTo(1);
+                && !s.getUuid().isEmpty()).map(TaskStatus::getUuid).distinct().count())
+                .as("TASK_FAILED updates of the victim").isEqualTo(1);
         for (String id : all) {
             Set<Object> uuids = new HashSet<>();
             for (TaskStatus s : framework.statuses(id)) {
                 if (s.getUuid().isEmpty()) continue;
-                assertThat(uuids.add(s.getUuid())).as("update %s of %s delivered once", s.getState(), id).isTrue();
+                assertThat(uuids.add(s.getUuid()) || beforeCrash.contains(s.getUuid()))
+                        .as("update %s of %s delivered once (or resent after the crash)", s.getState(), id).isTrue();
             }
         }
         framework.assertNoCallFailures();

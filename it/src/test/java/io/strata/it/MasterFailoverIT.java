@@ -170,7 +170,8 @@ class MasterFailoverIT {
     private static void recordPids() {
         await("a process per task").atMost(EVENT).until(() -> {
             Map<String, Set<Long>> now = Procs.taskPids(cluster.root());
-            return TASKS.stream().allMatch(now::containsKey);
+            // the wrapper and the command it forks: both, or a pid set taken mid-launch differs later
+            return TASKS.stream().allMatch(id -> now.getOrDefault(id, Set.of()).size() >= 2);
         });
         Map<String, Set<Long>> now = Procs.taskPids(cluster.root());
         for (String id : TASKS) pids.put(id, new TreeSet<>(now.get(id)));

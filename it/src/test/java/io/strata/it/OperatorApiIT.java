@@ -110,8 +110,8 @@ class OperatorApiIT {
         assertThat(r.getType()).isEqualTo(Response.Type.GET_FLAGS);
         Map<String, String> flags = new java.util.HashMap<>();
         r.getGetFlags().getFlagsList().forEach(f -> flags.put(f.getName(), f.getValue()));
-        assertThat(flags).containsEntry("agent_ping_timeout", "1secs")
-                .containsEntry("max_agent_ping_timeouts", "3")
+        assertThat(flags).containsEntry("agent_ping_timeout", "5secs")
+                .containsEntry("max_agent_ping_timeouts", "6")
                 .containsKey("zk")
                 .containsKey("port")
                 .containsKey("work_dir");
@@ -248,7 +248,7 @@ class OperatorApiIT {
             assertThat(s.path("leader").asText()).as(path + " leader").isEqualTo(s.path("pid").asText());
             assertThat(s.path("hostname").asText()).isEqualTo("127.0.0.1");
             assertThat(s.path("activated_slaves").asInt()).as(path + " activated_slaves").isEqualTo(2);
-            assertThat(s.path("flags").path("agent_ping_timeout").asText()).isEqualTo("1secs");
+            assertThat(s.path("flags").path("agent_ping_timeout").asText()).isEqualTo("5secs");
 
             JsonNode slave = find(s.path("slaves"), "id", cluster.agentId(0));
             assertThat(slave.path("hostname").asText()).isEqualTo("127.0.0.1");

@@ -139,7 +139,7 @@ final class DockerIt {
                  "cmd": "/bin/httpd -f -p 80 -h /www", "cpus": 0.1, "mem": 32, "instances": %d,
                  "backoffSeconds": 1, "backoffFactor": 1.0,
                  "healthChecks": [{"protocol": "HTTP", "portIndex": 0, "path": "/", "gracePeriodSeconds": 5,
-                                   "intervalSeconds": 1, "timeoutSeconds": 1, "maxConsecutiveFailures": 3}]%s}
+                                   "intervalSeconds": 1, "timeoutSeconds": 5, "maxConsecutiveFailures": 3}]%s}
                 """.formatted(id, image, instances, extra);
     }
 }

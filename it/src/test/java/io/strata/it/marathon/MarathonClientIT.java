@@ -98,7 +98,7 @@ class MarathonClientIT {
         hc.setPortIndex(0);
         hc.setGracePeriodSeconds(5);
         hc.setIntervalSeconds(1);
-        hc.setTimeoutSeconds(1);
+        hc.setTimeoutSeconds(5); // a check slowed by a busy machine must not count as a failure
         hc.setMaxConsecutiveFailures(3);
         app.setHealthChecks(List.of(hc));
         UpgradeStrategy us = new UpgradeStrategy();

@@ -81,7 +81,7 @@ class MarathonIT {
                 {"id": "%s", "cmd": "exec %s -m http.server $PORT0 --bind 127.0.0.1", "cpus": 0.1, "mem": 48,
                  "instances": %d, "backoffSeconds": 1, "backoffFactor": 1.0,
                  "healthChecks": [{"protocol": "HTTP", "portIndex": 0, "path": "%s", "gracePeriodSeconds": %d,
-                                   "intervalSeconds": 1, "timeoutSeconds": 1, "maxConsecutiveFailures": %d}]%s}
+                                   "intervalSeconds": 1, "timeoutSeconds": 5, "maxConsecutiveFailures": %d}]%s}
                 """.formatted(id, python, instances, path, grace, maxFailures, extra);
     }
 

@@ -401,7 +401,8 @@ class PackagesIT {
 
     /** The task ports dcos-node local's private agent and its public agent offer. */
     private static final int[] PRIVATE_AGENT_PORTS = {31000, 31999};
-    private static final int[] PUBLIC_AGENT_PORTS = {32000, 32999};
+    // below Linux's ephemeral range (32768-60999), so no outgoing connection takes a port before HAProxy binds it
+    private static final int[] PUBLIC_AGENT_PORTS = {32000, 32767};
 
     /**
      * Ports of an agent's range that nothing on this host holds now, for packages' fixed ports: other clusters on

@@ -41,8 +41,10 @@ public final class Cluster implements AutoCloseable {
         private final String name;
         private int masters = 1;
         private final List<AgentSpec> agents = new ArrayList<>();
-        private String agentPingTimeout = "1secs";
-        private int maxAgentPingTimeouts = 3;
+        // 5 s x 6 so that a busy 2-core machine never makes a healthy agent look lost; AgentLossIT and
+        // MarathonAgentPartitionIT ask for 1 s x 3 themselves
+        private String agentPingTimeout = "5secs";
+        private int maxAgentPingTimeouts = 6;
 
         private Builder(String name) {
             this.name = name;

@@ -94,11 +94,13 @@ public final class LocalNode implements AutoCloseable {
 
     /**
      * The gateway (the last daemon {@code dcos-node local} starts) answers, and reaches Marathon through
-     * {@code /marathon/}.
+     * {@code /marathon/} and the leading master (found through ZooKeeper) through {@code /mesos/}.
      */
     public boolean gatewayUp() {
         Http.Resp r = Http.tryGet(gateway.resolve("marathon/v2/info"));
-        return r != null && r.status() == 200;
+        if (r == null || r.status() != 200) return false;
+        Http.Resp m = Http.tryGet(gateway.resolve("mesos/master/health"));
+        return m != null && m.status() == 200;
     }
 
     /**

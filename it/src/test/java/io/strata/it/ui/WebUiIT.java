@@ -404,12 +404,12 @@ class WebUiIT {
                  "backoffSeconds": 120, "maxLaunchDelaySeconds": 300}""");
         postApp("""
                 {"id": "/live/idle", "cmd": "sleep 100000", "cpus": 0.1, "mem": 16, "instances": 0}""");
-        await("the new apps in the open page").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
+        await("the new apps in the open page").atMost(UI).ignoreExceptions().until(() ->
                 css("tr.folder[data-group='/live']").isDisplayed());
         await("Marathon's events reached the page").atMost(UI).until(() -> events("marathon") > marathonEvents);
         await("the master's task events reached the page").atMost(UI).until(() -> events("mesos") > mesosEvents);
         click("tr.folder[data-group='/live'] a");
-        await("/live/idle is Suspended").atMost(Duration.ofSeconds(8)).ignoreExceptions().until(() ->
+        await("/live/idle is Suspended").atMost(UI).ignoreExceptions().until(() ->
                 css("tr[data-app-id='/live/idle']").getAttribute("data-status").equals("Suspended"));
         // a task that exits at once: Marathon's launch queue backs off, the UI says Delayed
         await("/live/crashy is Delayed").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
