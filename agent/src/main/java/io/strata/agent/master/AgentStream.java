@@ -36,6 +36,10 @@ public final class AgentStream implements AutoCloseable {
     static final int MAX_MISSED_PINGS = 5;
     /** Calls to the master posted at once (each its own HTTP/1.1 exchange). */
     static final int MAX_CALLS_IN_FLIGHT = 16;
+    /** Most messages one call carries (a RecordIO batch when more than one is queued). */
+    static final int MAX_BATCH = 128;
+    /** The encoding the agent speaks: protobuf, with JSON still understood from a master that answers in JSON. */
+    private static final AgentMessage.Codec CODEC = AgentMessage.Codec.PROTOBUF;
 
     /** What the agent does with the stream. Called on the connection thread, one record at a time. */
     public interface Handler {
@@ -200,11 +204,11 @@ public final class AgentStream implements AutoCloseable {
 
     /** One stream: subscribe and read records until it ends. True if it got as far as SUBSCRIBED. */
     private boolean runStream(String hostPort) throws IOException, InterruptedException {
-        byte[] subscribe = handler.subscribeMessage().toJsonBytes();
+        byte[] subscribe = CODEC.encode(handler.subscribeMessage());
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort + AgentMessage.PATH))
                 .timeout(Duration.ofSeconds(30)) // until the response headers arrive
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .header("Content-Type", CODEC.mediaType())
+                .header("Accept", CODEC.mediaType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(subscribe))
                 .build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -224,15 +228,17 @@ public final class AgentStream implements AutoCloseable {
                 return false;
             }
             streamId = response.headers().firstValue(AgentMessage.STREAM_ID_HEADER).orElse(null);
+            // The records are in the encoding the master answered with (JSON from a master that ignores Accept).
+            AgentMessage.Codec codec = AgentMessage.Codec.forMediaType(response.headers().firstValue("Content-Type").orElse(null));
             lastRecordNanos = System.nanoTime();
-            RecordIO.Reader reader = new RecordIO.Reader(in);
+            RecordIO.Reader reader = new RecordIO.Reader(new java.io.BufferedInputStream(in, 64 * 1024));
             boolean gotSubscribed = false;
             byte[] record;
             while (running && (record = reader.next()) != null) {
                 lastRecordNanos = System.nanoTime();
                 AgentMessage message;
                 try {
-                    message = AgentMessage.fromJson(record);
+                    message = codec.decode(record);
                 } catch (IllegalArgumentException e) {
                     LOG.warn("msg=\"ignoring malformed record from the master\" error=\"{}\"", e.getMessage());
                     continue;
@@ -280,16 +286,20 @@ public final class AgentStream implements AutoCloseable {
 
     /**
      * Posts queued calls, up to {@link #MAX_CALLS_IN_FLIGHT} at once: a burst of launches produces hundreds of
-     * updates, and one call at a time would make each wait for every earlier round trip. Order between calls
-     * does not matter: a task has at most one update in flight (the next goes after the acknowledgement).
+     * updates, and one call at a time would make each wait for every earlier round trip. What queued while
+     * every slot was busy goes out together, as one batched call (up to {@link #MAX_BATCH} messages, applied by
+     * the master in order in one step). Order between calls does not matter: a task has at most one update in
+     * flight (the next goes after the acknowledgement).
      */
     private void sendLoop() {
         while (running) {
-            Outgoing out;
+            java.util.List<Outgoing> batch = new java.util.ArrayList<>();
             try {
-                out = outbox.poll(1, TimeUnit.SECONDS);
-                if (out == null) continue;
+                Outgoing first = outbox.poll(1, TimeUnit.SECONDS);
+                if (first == null) continue;
                 callSlots.acquire();
+                batch.add(first);
+                outbox.drainTo(batch, MAX_BATCH - 1);
             } catch (InterruptedException e) {
                 return;
             }
@@ -297,7 +307,7 @@ public final class AgentStream implements AutoCloseable {
             try {
                 Thread.ofVirtual().name("agent-stream-call").start(() -> {
                     try {
-                        post(out);
+                        post(batch);
                     } finally {
                         inFlight.decrementAndGet();
                         callSlots.release();
@@ -311,26 +321,38 @@ public final class AgentStream implements AutoCloseable {
         }
     }
 
-    private void post(Outgoing out) {
-        if (out.epoch() != epoch.get() || !subscribed) return; // for a stream that is gone
+    private void post(java.util.List<Outgoing> batch) {
+        long current = epoch.get();
+        java.util.List<AgentMessage> messages = new java.util.ArrayList<>(batch.size());
+        for (Outgoing o : batch) {
+            if (o.epoch() == current) messages.add(o.message()); // others were for a stream that is gone
+        }
+        if (messages.isEmpty() || !subscribed) return;
         String host = leader;
         String id = streamId;
         if (host == null) return;
+        String what = messages.size() == 1 ? messages.get(0).type().name() : messages.size() + " messages";
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + AgentMessage.PATH))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(out.message().toJsonBytes()));
+                    .timeout(Duration.ofSeconds(10));
+            if (messages.size() == 1) {
+                b.header("Content-Type", CODEC.mediaType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(CODEC.encode(messages.get(0))));
+            } else {
+                b.header("Content-Type", AgentMessage.RECORDIO_MEDIA_TYPE)
+                        .header(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER, CODEC.mediaType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(AgentMessage.frameAll(messages, CODEC)));
+            }
             if (id != null) b.header(AgentMessage.STREAM_ID_HEADER, id);
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 403) {
                 reconnect("master does not know this stream (403)");
             } else if (r.statusCode() / 100 != 2) {
-                LOG.warn("msg=\"master rejected a call\" type={} status={} body=\"{}\"", out.message().type(), r.statusCode(),
+                LOG.warn("msg=\"master rejected a call\" type={} status={} body=\"{}\"", what, r.statusCode(),
                         r.body().length() > 200 ? r.body().substring(0, 200) : r.body());
             }
         } catch (IOException e) {
-            LOG.debug("msg=\"call to master failed\" type={} error=\"{}\"", out.message().type(), e.toString());
+            LOG.debug("msg=\"call to master failed\" type={} error=\"{}\"", what, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

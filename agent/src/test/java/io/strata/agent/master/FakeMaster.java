@@ -41,10 +41,12 @@ public final class FakeMaster implements AutoCloseable {
     private static final class Stream {
         volatile String id = UUID.randomUUID().toString();
         final OutputStream out;
+        final AgentMessage.Codec codec;
         final CountDownLatch closed = new CountDownLatch(1);
 
-        Stream(OutputStream out) {
+        Stream(OutputStream out, AgentMessage.Codec codec) {
             this.out = out;
+            this.codec = codec;
         }
     }
 
@@ -65,34 +67,46 @@ public final class FakeMaster implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        AgentMessage m;
+        List<AgentMessage> messages;
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         try {
-            m = AgentMessage.fromJson(ex.getRequestBody().readAllBytes());
+            byte[] body = ex.getRequestBody().readAllBytes();
+            messages = contentType != null && contentType.startsWith(AgentMessage.RECORDIO_MEDIA_TYPE)
+                    ? AgentMessage.parseAll(body, AgentMessage.Codec.forMediaType(
+                            ex.getRequestHeaders().getFirst(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER)))
+                    : List.of(AgentMessage.Codec.forMediaType(contentType).decode(body));
         } catch (RuntimeException e) {
             reply(ex, 400, e.getMessage());
             return;
         }
-        switch (m.type()) {
-            case SUBSCRIBE -> subscribe(ex, m);
-            case UPDATE, PONG -> {
-                Stream s = current;
-                String id = ex.getRequestHeaders().getFirst(AgentMessage.STREAM_ID_HEADER);
-                if (s == null || !s.id.equals(id)) {
-                    reply(ex, 403, "stale stream");
-                    return;
-                }
-                if (m.type() == AgentMessage.Type.UPDATE) updates.add(m);
-                else pongs.incrementAndGet();
-                reply(ex, 202, "");
-            }
-            default -> reply(ex, 400, "unexpected " + m.type());
+        if (messages.size() == 1 && messages.get(0).type() == AgentMessage.Type.SUBSCRIBE) {
+            subscribe(ex, messages.get(0));
+            return;
         }
+        for (AgentMessage m : messages) {
+            if (m.type() != AgentMessage.Type.UPDATE && m.type() != AgentMessage.Type.PONG) {
+                reply(ex, 400, "unexpected " + m.type());
+                return;
+            }
+        }
+        Stream s = current;
+        String id = ex.getRequestHeaders().getFirst(AgentMessage.STREAM_ID_HEADER);
+        if (s == null || !s.id.equals(id)) {
+            reply(ex, 403, "stale stream");
+            return;
+        }
+        for (AgentMessage m : messages) {
+            if (m.type() == AgentMessage.Type.UPDATE) updates.add(m);
+            else pongs.incrementAndGet();
+        }
+        reply(ex, 202, "");
     }
 
     private void subscribe(HttpExchange ex, AgentMessage m) throws IOException {
         subscriptions.add(m);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        Stream s = new Stream(ex.getResponseBody());
+        AgentMessage.Codec codec = AgentMessage.Codec.forMediaType(ex.getRequestHeaders().getFirst("Accept"));
+        ex.getResponseHeaders().add("Content-Type", codec.mediaType());
+        Stream s = new Stream(ex.getResponseBody(), codec);
         ex.getResponseHeaders().add(AgentMessage.STREAM_ID_HEADER, s.id);
         ex.sendResponseHeaders(200, 0);
         String refusal = refuseWith;
@@ -117,7 +131,7 @@ public final class FakeMaster implements AutoCloseable {
     }
 
     private static synchronized void write(Stream s, AgentMessage m) throws IOException {
-        RecordIO.write(s.out, m.toJsonBytes());
+        RecordIO.write(s.out, s.codec.encode(m));
         s.out.flush();
     }
 

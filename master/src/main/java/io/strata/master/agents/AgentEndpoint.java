@@ -7,6 +7,7 @@ import io.strata.master.Gate;
 import io.strata.master.Master;
 import io.strata.master.stream.EventStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,33 +32,54 @@ public final class AgentEndpoint {
     private void handle(Context ctx) throws IOException {
         Master master = gate.leadingOrRedirect(ctx);
         if (master == null) return;
-        AgentMessage message;
+        String contentType = ctx.header("Content-Type");
+        boolean batch = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(AgentMessage.RECORDIO_MEDIA_TYPE);
+        List<AgentMessage> messages;
         try {
-            message = AgentMessage.fromJson(ctx.bodyAsBytes());
+            if (batch) {
+                messages = AgentMessage.parseAll(ctx.bodyAsBytes(),
+                        AgentMessage.Codec.forMediaType(ctx.header(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER)));
+            } else {
+                messages = List.of(AgentMessage.Codec.forMediaType(contentType).decode(ctx.bodyAsBytes()));
+            }
         } catch (RuntimeException e) {
             text(ctx, 400, "Malformed agent message: " + e.getMessage());
             return;
         }
-        switch (message.type()) {
-            case SUBSCRIBE -> subscribe(ctx, master, message);
-            case UPDATE, PONG -> {
-                String streamId = ctx.header(AgentMessage.STREAM_ID_HEADER);
-                boolean ok = master.call(() -> {
-                    Optional<String> agentId = master.agentForStream(streamId);
-                    if (agentId.isEmpty()) return false;
-                    if (message.type() == AgentMessage.Type.UPDATE) master.agentUpdate(agentId.get(), message);
-                    else master.agentPong(agentId.get());
-                    return true;
-                });
-                if (ok) ctx.status(202).result("");
-                else text(ctx, 403, "Unknown or stale agent stream; subscribe again");
-            }
-            default -> text(ctx, 400, "Agents may not send " + message.type());
+        if (messages.isEmpty()) {
+            text(ctx, 400, "Malformed agent message: no message in the body");
+            return;
         }
+        if (!batch && messages.get(0).type() == AgentMessage.Type.SUBSCRIBE) {
+            subscribe(ctx, master, messages.get(0));
+            return;
+        }
+        for (AgentMessage m : messages) {
+            if (m.type() != AgentMessage.Type.UPDATE && m.type() != AgentMessage.Type.PONG) {
+                text(ctx, 400, "Agents may not send " + m.type() + (batch ? " in a batch" : ""));
+                return;
+            }
+        }
+        String streamId = ctx.header(AgentMessage.STREAM_ID_HEADER);
+        // One step of the master's loop for the whole batch, applied in order.
+        boolean ok = master.call(() -> {
+            Optional<String> agentId = master.agentForStream(streamId);
+            if (agentId.isEmpty()) return false;
+            for (AgentMessage m : messages) {
+                if (m.type() == AgentMessage.Type.UPDATE) master.agentUpdate(agentId.get(), m);
+                else master.agentPong(agentId.get());
+            }
+            return true;
+        });
+        if (ok) ctx.status(202).result("");
+        else text(ctx, 403, "Unknown or stale agent stream; subscribe again");
     }
 
     private void subscribe(Context ctx, Master master, AgentMessage message) throws IOException {
-        EventStream<AgentMessage> stream = new EventStream<>(master.newStreamId(), EventStream.Encoding.JSON);
+        // The stream's records are protobuf when the agent asks for it (Accept: application/x-protobuf), else JSON.
+        AgentMessage.Codec codec = AgentMessage.Codec.forMediaType(ctx.header("Accept"));
+        EventStream<AgentMessage> stream = new EventStream<>(master.newStreamId(),
+                codec == AgentMessage.Codec.PROTOBUF ? EventStream.Encoding.PROTOBUF : EventStream.Encoding.JSON);
         String agentId;
         try {
             agentId = master.call(() -> master.agentSubscribe(message, stream));
@@ -65,9 +87,9 @@ public final class AgentEndpoint {
             text(ctx, 400, e.getMessage());
             return;
         }
-        ctx.status(200).contentType("application/json").header(AgentMessage.STREAM_ID_HEADER, stream.id());
+        ctx.status(200).contentType(codec.mediaType()).header(AgentMessage.STREAM_ID_HEADER, stream.id());
         try {
-            stream.pump(ctx.res().getOutputStream(), AgentMessage::toJsonBytes, null, master.config().agentPingTimeout());
+            stream.pump(ctx.res().getOutputStream(), codec::encode, null, master.config().agentPingTimeout());
         } catch (IOException e) {
             LOG.debug("msg=\"agent stream ended\" agent={} error=\"{}\"", agentId, e.toString());
         } finally {
