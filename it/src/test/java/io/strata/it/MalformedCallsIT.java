@@ -253,6 +253,31 @@ class MalformedCallsIT {
         assertError(r, 400, "");
     }
 
+    // ------------------------------------------------------------------ agent stream (docs/PROTOCOL.md)
+
+    @Test
+    void agentCallsInEitherEncodingAndBatchesAreCheckedNeverAServerError() {
+        URI agent = cluster.leaderUri().resolve("/strata/v1/agent");
+        String recordio = "application/recordio";
+        Map<String, String> bogusStream = Map.of("Strata-Agent-Stream-Id", "no-such-stream");
+        Map<String, String> protobufBatch = Map.of("Strata-Agent-Stream-Id", "no-such-stream",
+                "Message-Content-Type", PROTOBUF);
+        // well-formed PONGs for a stream the master does not know: 403, in JSON, protobuf (type 9) and a batch
+        assertError(post(agent, JSON, JSON, "{\"type\":\"PONG\"}", bogusStream), 403, "subscribe again");
+        assertError(post(agent, PROTOBUF, PROTOBUF, new byte[] {0x08, 9}, bogusStream), 403, "subscribe again");
+        assertError(post(agent, recordio, null, "2\n\u0008\u0009" + "2\n\u0008\u0009", protobufBatch), 403,
+                "subscribe again");
+        // malformed: an unknown type, a TaskStatus without its task_id, a broken RecordIO frame, an empty batch
+        assertError(post(agent, PROTOBUF, PROTOBUF, new byte[] {0x08, 99}, bogusStream), 400, "Malformed agent message");
+        assertError(post(agent, PROTOBUF, PROTOBUF, new byte[] {0x08, 10, 0x6a, 2, 0x10, 1}, bogusStream), 400,
+                "Malformed agent message");
+        assertError(post(agent, recordio, null, "x\n", protobufBatch), 400, "Malformed agent message");
+        assertError(post(agent, recordio, null, "", protobufBatch), 400, "Malformed agent message");
+        // a batch holds calls only: no SUBSCRIBE in it
+        assertError(post(agent, recordio, null, "2\n\u0008\u0001", protobufBatch), 400, "may not send SUBSCRIBE");
+        assertError(post(agent, JSON, JSON, "{\"type\":\"LAUNCH\"}", bogusStream), 400, "may not send LAUNCH");
+    }
+
     // ------------------------------------------------------------------ operator API
 
     @Test
