@@ -93,7 +93,7 @@ public final class TaskCheckpoints {
         if (t.state() != null) o.put("state", t.state().name());
         ArrayNode statuses = o.putArray("statuses");
         for (TaskStatus s : t.statuses()) {
-            if (raw) statuses.addRawValue(new RawValue(ProtoJson.print(s)));
+            if (raw) statuses.addRawValue(new RawValue(PrintedProtos.print(s)));
             else statuses.add(ProtoJson.tree(s));
         }
         o.put("kill_requested", t.killRequested());
@@ -102,7 +102,7 @@ public final class TaskCheckpoints {
     }
 
     private static void putProto(ObjectNode o, String field, com.google.protobuf.MessageOrBuilder m, boolean raw) {
-        if (raw) o.putRawValue(field, new RawValue(ProtoJson.print(m)));
+        if (raw) o.putRawValue(field, new RawValue(PrintedProtos.print(m)));
         else o.set(field, ProtoJson.tree(m));
     }
 

@@ -250,7 +250,7 @@ public final class StatusUpdateManager {
         ObjectNode root = Json.object();
         root.put("framework_id", frameworkId);
         ArrayNode list = root.putArray("updates");
-        for (TaskStatus s : updates) list.addRawValue(new com.fasterxml.jackson.databind.util.RawValue(ProtoJson.print(s)));
+        for (TaskStatus s : updates) list.addRawValue(new com.fasterxml.jackson.databind.util.RawValue(io.strata.agent.checkpoint.PrintedProtos.print(s)));
         return Json.write(root).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
