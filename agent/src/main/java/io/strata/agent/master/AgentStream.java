@@ -409,7 +409,14 @@ public final class AgentStream implements AutoCloseable {
                 return;
             }
         }
-        client.close();
+        // shutdownNow, not close(): close() waits for every exchange to finish, and a SUBSCRIBE whose response
+        // arrived just as the connection thread was interrupted leaves a stream nobody reads or closes.
+        client.shutdownNow();
+        try {
+            client.awaitTermination(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         MasterDetector d = detector;
         if (d != null) d.close();
     }
