@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import io.strata.it.support.ItEnv;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.LocalNode;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class MarathonClientIT {
     @BeforeAll
     static void startLocal() throws Exception {
         node = LocalNode.create(MarathonClientIT.class, "strata-it-mclient-");
-        python = realPython();
+        python = ItEnv.realPython();
         direct = MarathonClient.getInstance("http://127.0.0.1:" + node.marathonPort);
         gateway = MarathonClient.getInstance("http://127.0.0.1:" + node.gatewayPort + "/marathon");
         node.start().awaitReady("local cluster with 2 agents, a registered Marathon and the gateway", STARTUP,
@@ -73,12 +73,6 @@ class MarathonClientIT {
         if (node != null) node.close();
     }
 
-    private static String realPython() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("python3 is needed: " + out);
-        return out;
-    }
 
     /** A python http.server on $PORT0 with an HTTP health check, built with the client's own model classes. */
     private static App webApp(String id, int instances) {

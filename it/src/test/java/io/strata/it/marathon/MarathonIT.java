@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.it.support.ItEnv;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.LocalNode;
@@ -13,7 +14,6 @@ import io.strata.it.support.MarathonApi;
 import io.strata.it.support.NodeProcess;
 import io.strata.it.support.Procs;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class MarathonIT {
         node = LocalNode.create(MarathonIT.class, "strata-it-marathon-");
         work = node.work;
         local = node.process;
-        python = realPython();
+        python = ItEnv.realPython();
         master = node.master;
         api = new MarathonApi(node.marathon);
         node.start().awaitReady("local cluster with 2 active agents and an elected, registered Marathon", STARTUP,
@@ -67,13 +67,6 @@ class MarathonIT {
         if (node != null) node.close();
     }
 
-    /** The python3 interpreter itself (not a pyenv shim, which needs the test user's environment). */
-    private static String realPython() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("python3 is needed: " + out);
-        return out;
-    }
 
     /** An app serving HTTP on $PORT0 (python's http.server) with an HTTP health check on {@code path}. */
     static String webApp(String id, int instances, String path, int grace, int maxFailures, String extra) {

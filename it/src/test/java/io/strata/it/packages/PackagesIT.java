@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.it.support.ItEnv;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.LocalNode;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +220,7 @@ class PackagesIT {
     @Order(5)
     void marathonLbRunsHaproxyOnThePublicAgentAndRoutesByVirtualHost() throws Exception {
         Assumptions.assumeTrue(onDefaultPath("haproxy"), "haproxy is not installed");
-        String python = realPython();
+        String python = ItEnv.realPython();
         int[] ports = freePorts(PUBLIC_AGENT_PORTS, 4);
         int http = ports[0];
         int stats = ports[1];
@@ -453,15 +453,6 @@ class PackagesIT {
         return false;
     }
 
-    /** The python3 interpreter itself (not a pyenv shim, which needs the test user's environment). */
-    private static String realPython() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
-            throw new IllegalStateException("python3 is needed: " + out);
-        }
-        return out;
-    }
 
     private static boolean listening(int port) {
         try (Socket s = new Socket()) {

@@ -25,6 +25,19 @@ public final class ItEnv {
         return jar;
     }
 
+    /**
+     * The python3 interpreter itself (not a pyenv shim, which needs the test user's environment), for tasks that
+     * serve HTTP with {@code python3 -m http.server}.
+     */
+    public static String realPython() throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("python3 is needed: " + out);
+        }
+        return out;
+    }
+
     /** The test JVM's own java binary (the build requires >= 21, so the daemons get the same). */
     public static String java() {
         return ProcessHandle.current().info().command()

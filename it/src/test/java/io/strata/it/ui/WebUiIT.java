@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.it.support.ItEnv;
 import io.strata.it.support.DumpLogsOnFailure;
 import io.strata.it.support.Http;
 import io.strata.it.support.NodeProcess;
@@ -49,7 +50,7 @@ class WebUiIT {
     @BeforeAll
     static void start() throws Exception {
         Browser.assumeInstalled();
-        python = realPython();
+        python = ItEnv.realPython();
         strata = LocalStrata.start(WebUiIT.class);
         browser = Browser.start();
     }
@@ -607,12 +608,5 @@ class WebUiIT {
         return r == null ? -1 : r.status();
     }
 
-    /** The python3 interpreter itself (not a pyenv shim, which needs the test user's environment). */
-    private static String realPython() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("python3 is needed: " + out);
-        return out;
-    }
 
 }
