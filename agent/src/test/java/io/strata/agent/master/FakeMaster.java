@@ -71,10 +71,8 @@ public final class FakeMaster implements AutoCloseable {
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
-            messages = contentType != null && contentType.startsWith(AgentMessage.RECORDIO_MEDIA_TYPE)
-                    ? AgentMessage.parseAll(body, AgentMessage.Codec.forMediaType(
-                            ex.getRequestHeaders().getFirst(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER)))
-                    : List.of(AgentMessage.Codec.forMediaType(contentType).decode(body));
+            messages = AgentMessage.parseCall(body, contentType,
+                    ex.getRequestHeaders().getFirst(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER));
         } catch (RuntimeException e) {
             reply(ex, 400, e.getMessage());
             return;

@@ -270,6 +270,21 @@ public record AgentMessage(
         return out.toByteArray();
     }
 
+    /** Whether a call with this Content-Type is a batch ({@link #RECORDIO_MEDIA_TYPE}) rather than one message. */
+    public static boolean isBatch(String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(RECORDIO_MEDIA_TYPE);
+    }
+
+    /**
+     * The messages of one call's body: the records of a batch (each in the encoding {@code messageContentType}
+     * names) or the one message (in the encoding {@code contentType} names). IllegalArgumentException when the
+     * body is malformed.
+     */
+    public static List<AgentMessage> parseCall(byte[] body, String contentType, String messageContentType) {
+        return isBatch(contentType) ? parseAll(body, Codec.forMediaType(messageContentType))
+                : List.of(Codec.forMediaType(contentType).decode(body));
+    }
+
     /** The messages of a RecordIO body; IllegalArgumentException when it is malformed. */
     public static List<AgentMessage> parseAll(byte[] body, Codec codec) {
         io.strata.common.recordio.RecordIO.Reader reader =

@@ -68,6 +68,17 @@ class AgentMessageTest {
     }
 
     @Test
+    void aCallIsABatchByItsContentTypeElseOneMessage() {
+        byte[] batch = AgentMessage.frameAll(samples(), AgentMessage.Codec.PROTOBUF);
+        assertThat(AgentMessage.parseCall(batch, "application/recordio", "application/x-protobuf")).isEqualTo(samples());
+        AgentMessage one = samples().get(0);
+        assertThat(AgentMessage.parseCall(one.toJsonBytes(), "application/json", null)).containsExactly(one);
+        assertThat(AgentMessage.parseCall(one.toProtobufBytes(), "application/x-protobuf", null)).containsExactly(one);
+        assertThat(AgentMessage.isBatch("Application/RecordIO")).isTrue();
+        assertThat(AgentMessage.isBatch(null)).isFalse();
+    }
+
+    @Test
     void codecFollowsTheMediaType() {
         assertThat(AgentMessage.Codec.forMediaType("application/x-protobuf")).isEqualTo(AgentMessage.Codec.PROTOBUF);
         assertThat(AgentMessage.Codec.forMediaType("application/json; charset=utf-8")).isEqualTo(AgentMessage.Codec.JSON);

@@ -33,15 +33,10 @@ public final class AgentEndpoint {
         Master master = gate.leadingOrRedirect(ctx);
         if (master == null) return;
         String contentType = ctx.header("Content-Type");
-        boolean batch = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(AgentMessage.RECORDIO_MEDIA_TYPE);
+        boolean batch = AgentMessage.isBatch(contentType);
         List<AgentMessage> messages;
         try {
-            if (batch) {
-                messages = AgentMessage.parseAll(ctx.bodyAsBytes(),
-                        AgentMessage.Codec.forMediaType(ctx.header(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER)));
-            } else {
-                messages = List.of(AgentMessage.Codec.forMediaType(contentType).decode(ctx.bodyAsBytes()));
-            }
+            messages = AgentMessage.parseCall(ctx.bodyAsBytes(), contentType, ctx.header(AgentMessage.MESSAGE_CONTENT_TYPE_HEADER));
         } catch (RuntimeException e) {
             text(ctx, 400, "Malformed agent message: " + e.getMessage());
             return;
